@@ -1,0 +1,12 @@
+//! One module per subcommand; the only code (with `source` and `ingest`) that does IO.
+
+mod parse;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command; the `u8` is the process exit status.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Parse(args) => parse::run(&args),
+    }
+}

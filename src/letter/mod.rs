@@ -1,0 +1,258 @@
+//! PURE letter parsing: extracted text in, `Letter` out. No IO, no index types.
+//!
+//! `parse` never fails: a letter it cannot read keeps its full text, is flagged
+//! `Layout::Unknown`, and says what went wrong in `warnings`.
+
+pub mod header;
+pub mod items;
+pub mod model;
+pub mod text;
+
+pub use model::{Date, Decision, Layout, Letter, Outcome, Patient, Reviewer, Sex};
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Bumped whenever a change to the parser can change what it reads from a letter.
+pub const PARSER_VERSION: u32 = 1;
+
+/// Section headings, as printed (upper case), with any whitespace (line wraps) between words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heading {
+    HowMade,
+    DocumentsReviewed,
+    ClinicalSummary,
+    IssuesC,
+    IssuesD,
+    NoticeTitle,
+    NoticeRationale,
+    NoticeQualifications,
+    NoticeSummary,
+    ReviewTitle,
+    ReviewIssue,
+    ReviewSummary,
+    ReviewDocuments,
+    ReviewGuideline,
+    ReviewRationale,
+    ReviewQualifications,
+}
+
+static HEADINGS: LazyLock<Vec<(Heading, Regex)>> = LazyLock::new(|| {
+    use Heading::*;
+    let w = |s: &str| s.split(' ').collect::<Vec<_>>().join(r"\s+");
+    [
+        (HowMade, w("HOW THE IMR FINAL DETERMINATION WAS MADE")),
+        (DocumentsReviewed, format!(r"{}\s*:?(?:\s|$)", w("DOCUMENTS REVIEWED"))),
+        (ClinicalSummary, w("CLINICAL CASE SUMMARY")),
+        (IssuesC, w(r"IMR ISSUES,? DECISIONS AND RATIONALES")),
+        (IssuesD, w(r"IMR DECISION\(S\) AND RATIONALE\(S\)")),
+        (NoticeTitle, format!("(?i){}", w("Notice of Independent Medical Review Determination"))),
+        (NoticeRationale, w("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")),
+        (NoticeQualifications, format!(r"(?i){}\s*:", w("Medical Qualifications of the Expert Reviewer"))),
+        (NoticeSummary, r"(?m)^Case\s+Summary\s*:".to_string()),
+        (ReviewTitle, w("MEDICAL PROFESSIONAL REVIEW")),
+        (ReviewIssue, format!(r"{}\s*:", w("ISSUE AT DISPUTE"))),
+        (ReviewSummary, r"(?m)^CASE\s+SUMMARY\s*:".to_string()),
+        (ReviewDocuments, format!(r"{}\s*:", w("DOCUMENTS REVIEWED FOR DETERMINATION"))),
+        (ReviewGuideline, format!(r"{}\s*:", w(r"MEDICAL TREATMENT GUIDELINE\(S\) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY"))),
+        (
+            ReviewRationale,
+            format!(r"{}\s*:", w(r"RATIONALE FOR WHY THE REQUESTED TREATMENT\s*/\s*SERVICE IS\s*/\s*WAS NOT MEDICALLY NECESSARY")),
+        ),
+        (ReviewQualifications, format!(r"{}\s*:", w("MEDICAL REVIEWER QUALIFICATIONS"))),
+    ]
+    .into_iter()
+    .map(|(h, p)| (h, Regex::new(&p).expect("valid heading regex")))
+    .collect()
+});
+
+static SUMMARY_BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary\s+based\s+on\s+a\s+review\s+of\s+the\s+case\s+file,?\s+including\s+all\s+medical\s+records\s*:")
+        .expect("valid regex")
+});
+static FIRST_NOTICE_DECISION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\d{1,2}\s*\)\s*MAXIMUS\s+Federal\s+Services").expect("valid regex"));
+static FIRST_REGARDING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\d{1,2}\s*\)\s*Regarding\s+the\s+request\s+for").expect("valid regex"));
+
+/// The headings found in a letter, first occurrence of each, in text order.
+struct Sections<'a> {
+    flat: &'a str,
+    found: Vec<(Heading, usize, usize)>,
+}
+
+impl<'a> Sections<'a> {
+    fn find(flat: &'a str) -> Sections<'a> {
+        let mut found: Vec<(Heading, usize, usize)> = Vec::new();
+        for (h, re) in HEADINGS.iter() {
+            if let Some(m) = re.find(flat) {
+                found.push((*h, m.start(), m.end()));
+            }
+        }
+        found.sort_by_key(|f| f.1);
+        // A heading found inside another (CASE SUMMARY in CLINICAL CASE SUMMARY, DOCUMENTS
+        // REVIEWED in DOCUMENTS REVIEWED FOR DETERMINATION) is not a heading of its own.
+        let spans = found.clone();
+        found.retain(|f| !spans.iter().any(|g| g != f && g.1 <= f.1 && f.2 <= g.2 && (g.2 - g.1) > (f.2 - f.1)));
+        Sections { flat, found }
+    }
+
+    fn has(&self, h: Heading) -> bool {
+        self.found.iter().any(|f| f.0 == h)
+    }
+
+    fn start(&self, h: Heading) -> Option<usize> {
+        self.found.iter().find(|f| f.0 == h).map(|f| f.1)
+    }
+
+    /// Text after the heading up to the next heading (or the end).
+    fn body(&self, h: Heading) -> Option<&'a str> {
+        let k = self.found.iter().position(|f| f.0 == h)?;
+        let end = self.found.get(k + 1).map_or(self.flat.len(), |f| f.1);
+        Some(&self.flat[self.found[k].2..end])
+    }
+
+    /// Text before the first heading.
+    fn head(&self) -> &'a str {
+        &self.flat[..self.found.first().map_or(self.flat.len(), |f| f.1)]
+    }
+}
+
+fn detect(s: &Sections, flat: &str) -> Layout {
+    use Heading::*;
+    if s.has(NoticeTitle) || s.has(NoticeRationale) || FIRST_NOTICE_DECISION.is_match(flat) {
+        Layout::A
+    } else if s.has(ReviewIssue) || (s.has(ReviewTitle) && (s.has(ReviewGuideline) || s.has(ReviewRationale))) {
+        Layout::E
+    } else if s.has(IssuesD) || (s.has(DocumentsReviewed) && s.has(HowMade)) {
+        Layout::D
+    } else if s.has(IssuesC) {
+        if flat.contains("Certification(s)") || flat.contains("State(s) of Licensure") {
+            Layout::C
+        } else {
+            Layout::B
+        }
+    } else {
+        Layout::Unknown
+    }
+}
+
+/// Parses one letter's extracted text. Never fails; see `Letter::warnings`.
+pub fn parse(raw: &str) -> Letter {
+    let flat = text::lines(raw).join("\n");
+    let sections = Sections::find(&flat);
+    let layout = detect(&sections, &flat);
+    let mut warnings = Vec::new();
+
+    let header_end = match layout {
+        Layout::A => {
+            let first = FIRST_NOTICE_DECISION.find(&flat).map(|m| m.start());
+            first.unwrap_or(sections.head().len()).min(sections.start(Heading::NoticeRationale).unwrap_or(flat.len()))
+        }
+        Layout::Unknown => floor_char_boundary(&flat, 3000),
+        _ => sections.head().len(),
+    };
+    let header_text = &flat[..header_end];
+    let dates = header::dates(header_text);
+
+    let summary_heading = match layout {
+        Layout::A => Heading::NoticeSummary,
+        Layout::E => Heading::ReviewSummary,
+        _ => Heading::ClinicalSummary,
+    };
+    let clinical_summary = sections.body(summary_heading).map(|body| {
+        let body = match layout {
+            Layout::A => FIRST_REGARDING.find(body).map_or(body, |m| &body[..m.start()]),
+            _ => body,
+        };
+        let body = SUMMARY_BOILERPLATE.find(body).map_or(body, |m| &body[m.end()..]);
+        text::clean(body)
+    });
+    let clinical_summary = clinical_summary.filter(|s| !s.is_empty());
+
+    let items = match layout {
+        Layout::A => {
+            let rationale_start = sections.start(Heading::NoticeRationale).unwrap_or(flat.len());
+            let decisions = &flat[header_end.min(rationale_start)..rationale_start];
+            let rationales = FIRST_REGARDING.find(&flat[rationale_start..]).map_or("", |m| &flat[rationale_start + m.start()..]);
+            items::notice(decisions, rationales, &mut warnings)
+        }
+        Layout::B | Layout::C | Layout::D => {
+            let heading = if layout == Layout::D && sections.has(Heading::IssuesD) { Heading::IssuesD } else { Heading::IssuesC };
+            match sections.start(heading) {
+                Some(start) => {
+                    // Items run to the end of the letter: nothing follows the items section,
+                    // and item text may contain words that look like later headings.
+                    let body_start = sections.found.iter().find(|f| f.0 == heading).map_or(start, |f| f.2);
+                    items::labelled(&flat[body_start..], &mut warnings)
+                }
+                None => {
+                    warnings.push("no decisions section".to_string());
+                    items::labelled(&flat, &mut warnings)
+                }
+            }
+        }
+        Layout::E => {
+            let guideline = sections.body(Heading::ReviewGuideline).map(text::clean).filter(|s| !s.is_empty());
+            let rationale = sections.body(Heading::ReviewRationale).map(text::clean).filter(|s| !s.is_empty());
+            let issues = sections.body(Heading::ReviewIssue).unwrap_or("");
+            items::issue_list(issues, guideline, rationale, &mut warnings)
+        }
+        Layout::Unknown => {
+            let mut ignored = Vec::new();
+            let found = items::labelled(&flat, &mut ignored);
+            warnings.push("layout not recognised: the letter is kept as full text".to_string());
+            if !found.is_empty() {
+                warnings.push(format!("{} item(s) read from outcome lines despite the unknown layout", found.len()));
+            }
+            found
+        }
+    };
+
+    let case_number = header::case_number(header_text).or_else(|| header::case_number(&flat));
+    if layout != Layout::Unknown {
+        if case_number.is_none() {
+            warnings.push("no case number".to_string());
+        }
+        if dates.decision.is_none() {
+            warnings.push("no decision date".to_string());
+        }
+        if clinical_summary.is_none() {
+            warnings.push("no clinical case summary".to_string());
+        }
+    }
+    let reviewer = header::reviewer(&flat);
+    if layout != Layout::Unknown && reviewer.specialties.is_empty() {
+        warnings.push("no reviewer specialty".to_string());
+    }
+    let patient = header::patient(clinical_summary.as_deref().unwrap_or(&flat));
+    let diagnoses = clinical_summary.as_deref().map(header::diagnoses).unwrap_or_default();
+
+    Letter {
+        layout,
+        case_number,
+        date_assigned: dates.assigned,
+        date_of_injury: dates.injury,
+        decision_date: dates.decision,
+        ur_denial_date: dates.ur_denial,
+        application_received: dates.application_received,
+        priority: header::priority(header_text),
+        reviewer,
+        patient,
+        diagnoses,
+        clinical_summary,
+        items,
+        warnings,
+        text: flat,
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

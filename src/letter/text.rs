@@ -1,0 +1,129 @@
+//! Text clean-up for extracted letters: lines, joins, sentence ends.
+//!
+//! PDF extractors leave blank lines made of spaces, doubled newlines, form feeds and trailing
+//! spaces. None of that carries meaning in these letters, so the parser works on trimmed,
+//! non-empty lines and re-joins wrapped text with [`join`].
+
+/// Splits raw text into trimmed, non-empty lines (`\n`, `\r\n`, `\r` and form feeds all break).
+pub fn lines(raw: &str) -> Vec<&str> {
+    raw.split(['\n', '\r', '\u{c}'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Joins wrapped lines into one string with single spaces.
+///
+/// A line ending in a hyphen between two lowercase letters (`medi-` / `cally`) is a word broken
+/// by the line end and is joined without the hyphen; any other line-end hyphen (`L5-` / `S1`,
+/// `Non-` / `MTUS`) is kept and joined without a space.
+pub fn join<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            push_collapsed(&mut out, line);
+            continue;
+        }
+        let next_lower = line.chars().next().is_some_and(char::is_lowercase);
+        if let Some(stem) = out.strip_suffix('-') {
+            let before = stem.chars().next_back();
+            if before.is_some_and(char::is_lowercase) && next_lower {
+                out.pop();
+            } else if !before.is_some_and(char::is_alphanumeric) {
+                out.push(' ');
+            }
+        } else {
+            out.push(' ');
+        }
+        push_collapsed(&mut out, line);
+    }
+    out
+}
+
+/// [`join`] over the lines of a multi-line string.
+pub fn clean(s: &str) -> String {
+    join(lines(s))
+}
+
+fn push_collapsed(out: &mut String, s: &str) {
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+}
+
+/// True when the line ends a sentence: `.`, `?` or `!`, possibly inside closing quotes or
+/// brackets. Item headings never end so; rationales always do.
+pub fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end().trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')', ']']);
+    t.ends_with(['.', '?', '!'])
+}
+
+/// Strips a leading item number: `1)`, `(2)`, `3.`.
+pub fn strip_number(s: &str) -> &str {
+    let t = s.trim_start();
+    let t2 = t.strip_prefix('(').unwrap_or(t);
+    let digits = t2.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let rest = &t2[digits..];
+        if let Some(r) = rest.strip_prefix(')').or_else(|| rest.strip_prefix('.')) {
+            if r.starts_with(char::is_whitespace) {
+                return r.trim_start();
+            }
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_drop_blank_and_space_only_lines_and_form_feeds() {
+        let raw = "a  \n \n\nb\u{c}c\r\nd\r";
+        assert_eq!(lines(raw), vec!["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn join_rejoins_hyphenated_words_only_between_lowercase_letters() {
+        assert_eq!(join(["not medi-", "cally necessary"]), "not medically necessary");
+        assert_eq!(join(["fusion at L5-", "S1 level"]), "fusion at L5-S1 level");
+        assert_eq!(join(["Decision based on Non-", "MTUS Citation"]), "Decision based on Non-MTUS Citation");
+        assert_eq!(join(["pain -", "stiffness"]), "pain - stiffness");
+    }
+
+    #[test]
+    fn join_collapses_internal_whitespace() {
+        assert_eq!(join(["Priority:   Standard  Application", "Received:\t11/03/2016"]), "Priority: Standard Application Received: 11/03/2016");
+    }
+
+    #[test]
+    fn sentence_ends_see_through_quotes() {
+        assert!(ends_sentence("is not medically necessary."));
+        assert!(ends_sentence("the \"MRI right knee\" is not necessary.\u{201d}"));
+        assert!(!ends_sentence("LUMBAR SPINE SURGERY, L5-S1 FUSION AND EXCISIONS OF DISC"));
+        assert!(!ends_sentence("Associated surgical service:"));
+    }
+
+    #[test]
+    fn numbers_are_stripped() {
+        assert_eq!(strip_number("1) MRI"), "MRI");
+        assert_eq!(strip_number("12. MRI"), "MRI");
+        assert_eq!(strip_number("(3) MRI"), "MRI");
+        assert_eq!(strip_number("2 times a week"), "2 times a week");
+        assert_eq!(strip_number("5.0 mg"), "5.0 mg");
+    }
+}

@@ -1,0 +1,11 @@
+//! imr-search: read, index and search California workers' compensation IMR Final
+//! Determination Letters.
+//!
+//! Data flows one way: `source` (file -> text) -> `letter` (text -> `Letter`, pure) -> output.
+//! The `imr` binary is a thin shell over `cmd`.
+
+pub mod cli;
+pub mod cmd;
+pub mod ingest;
+pub mod letter;
+pub mod source;
