@@ -86,7 +86,11 @@ const BATCH: usize = 256;
 
 /// Walks `roots`, loads every file on `threads` workers (0 = one per core), and hands each
 /// result to `sink` in walk order. Stops early only if `sink` fails (e.g. a closed pipe).
-pub fn run<E>(roots: &[PathBuf], threads: usize, mut sink: impl FnMut(Loaded) -> Result<(), E>) -> anyhow::Result<Result<Tally, E>> {
+pub fn run<E>(
+    roots: &[PathBuf],
+    threads: usize,
+    mut sink: impl FnMut(Loaded) -> Result<(), E>,
+) -> anyhow::Result<Result<Tally, E>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let mut tally = Tally::default();
     let mut entries = walk::walk(roots).peekable();

@@ -29,10 +29,7 @@ re!(
 re!(PRIORITY, r"(?i)\bpriority\s*:\s*(standard|expedited|regular|urgent)\b");
 re!(LICENSURE, r"(?i)state\(s\)\s+of\s+licensure\s*:");
 re!(SPECIALTY, r"(?i)certification\(s\)\s*/\s*specialty\s*:");
-re!(
-    BOARD,
-    r"(?i)\bboard\s+certified\s+in\s+(.+?)(?:\s+and\s+(?:is\s+)?licensed\b|\s*[.;]|\s+with\s+a\s+subspecialty)"
-);
+re!(BOARD, r"(?i)\bboard\s+certified\s+in\s+(.+?)(?:\s+and\s+(?:is\s+)?licensed\b|\s*[.;]|\s+with\s+a\s+subspecialty)");
 re!(LICENSED_IN, r"(?i)\blicensed\s+to\s+practice\s+in\s+(.+?)\s*(?:\.(?:\s|$)|;|$)");
 re!(
     AGE_SEX,
@@ -158,16 +155,8 @@ fn is_list_fragment(line: &str) -> bool {
 
 fn split_list(s: &str, split_and: bool) -> Vec<String> {
     let s = s.trim().trim_end_matches(['.', ';', ',']);
-    let parts: Vec<&str> = if split_and {
-        LIST_SPLIT.split(s).collect()
-    } else {
-        s.split([',', ';']).collect()
-    };
-    parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
+    let parts: Vec<&str> = if split_and { LIST_SPLIT.split(s).collect() } else { s.split([',', ';']).collect() };
+    parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
 /// Age and sex from the first `48 year old male` / `36-year-old female` in the text.

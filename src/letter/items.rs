@@ -42,14 +42,8 @@ re!(
     r"(?is)(\d{1,2})\s*\)\s*MAXIMUS\s+Federal\s+Services\s*,?\s*Inc\.?\s+has\s+determined\s+the\s+request\s+for\s+(.+?)\s+is\s*(not\s*)?medically\s*necessary\s+and\s+appropriate"
 );
 re!(NOTICE_REGARDING, r"(?i)(\d{1,2})\s*\)\s*Regarding\s+the\s+request\s+for\s+");
-re!(
-    NOTICE_UR,
-    r"(?i)Medical\s+Treatment\s+Guideline\(s\)\s+Relied\s+Upon\s+by\s+the\s+Claims\s+Administrator\s*:"
-);
-re!(
-    NOTICE_IMR,
-    r"(?i)Medical\s+Treatment\s+Guideline\(s\)\s+Relied\s+Upon\s+by\s+the\s+Expert\s+Reviewer\s*:"
-);
+re!(NOTICE_UR, r"(?i)Medical\s+Treatment\s+Guideline\(s\)\s+Relied\s+Upon\s+by\s+the\s+Claims\s+Administrator\s*:");
+re!(NOTICE_IMR, r"(?i)Medical\s+Treatment\s+Guideline\(s\)\s+Relied\s+Upon\s+by\s+the\s+Expert\s+Reviewer\s*:");
 re!(NOTICE_RATIONALE, r"(?i)Rationale\s+for\s+the\s+Decision\s*:");
 
 /// Longest heading (in lines) read without the partial-authorisation pattern before we warn.
@@ -139,11 +133,8 @@ fn read_heading(heading: &str) -> (String, Option<String>, Option<String>) {
 
 /// The values of labelled paragraphs in `body`: each label's text runs to the next label.
 fn labelled_values(body: &str, labels: &[&Regex]) -> Vec<Option<String>> {
-    let mut found: Vec<(usize, usize, usize)> = labels
-        .iter()
-        .enumerate()
-        .filter_map(|(k, re)| re.find(body).map(|m| (m.start(), m.end(), k)))
-        .collect();
+    let mut found: Vec<(usize, usize, usize)> =
+        labels.iter().enumerate().filter_map(|(k, re)| re.find(body).map(|m| (m.start(), m.end(), k))).collect();
     found.sort_unstable();
     let mut values = vec![None; labels.len()];
     for (n, &(_, end, k)) in found.iter().enumerate() {
@@ -164,7 +155,10 @@ pub fn labelled(section: &str, warnings: &mut Vec<String>) -> Vec<Decision> {
     for (k, o) in found.iter().enumerate() {
         let s = heading_start(&lines, floor, o.last, &o.tail);
         if k == 0 && s > 0 {
-            warnings.push(format!("text before the first item was not read: {:?}", clip(&text::join(lines[..s].iter().copied()))));
+            warnings.push(format!(
+                "text before the first item was not read: {:?}",
+                clip(&text::join(lines[..s].iter().copied()))
+            ));
         }
         starts.push(s);
         floor = o.body;
@@ -175,7 +169,8 @@ pub fn labelled(section: &str, warnings: &mut Vec<String>) -> Vec<Decision> {
         let (item, original_request, authorized) = read_heading(&heading);
         let n = k + 1;
         if o.last - starts[k] >= MAX_HEADING_LINES && original_request.is_none() {
-            warnings.push(format!("item {n}: heading runs over {} lines; check where it starts", o.last - starts[k] + 1));
+            warnings
+                .push(format!("item {n}: heading runs over {} lines; check where it starts", o.last - starts[k] + 1));
         }
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
         let mut body_lines = &lines[o.body.min(end)..end];
@@ -186,12 +181,24 @@ pub fn labelled(section: &str, warnings: &mut Vec<String>) -> Vec<Decision> {
         let body = body_lines.join("\n");
         let v = labelled_values(&body, &[&UR_LABEL, &IMR_LABEL, &RATIONALE_LABEL]);
         let [ur_guideline, imr_guideline, rationale] = [v[0].clone(), v[1].clone(), v[2].clone()];
-        for (value, what) in [(&ur_guideline, "Claims Administrator guideline"), (&imr_guideline, "MAXIMUS guideline"), (&rationale, "Decision rationale")] {
+        for (value, what) in [
+            (&ur_guideline, "Claims Administrator guideline"),
+            (&imr_guideline, "MAXIMUS guideline"),
+            (&rationale, "Decision rationale"),
+        ] {
             if value.is_none() {
                 warnings.push(format!("item {n}: no {what}"));
             }
         }
-        items.push(Decision { item, original_request, authorized, outcome: Some(o.outcome), ur_guideline, imr_guideline, rationale });
+        items.push(Decision {
+            item,
+            original_request,
+            authorized,
+            outcome: Some(o.outcome),
+            ur_guideline,
+            imr_guideline,
+            rationale,
+        });
         if let Some(heading) = cut_off {
             let (item, original_request, authorized) = read_heading(&heading);
             warnings.push(format!("item {}: no outcome (the letter ends after {:?})", n + 1, clip(&item)));
@@ -235,8 +242,10 @@ pub fn notice(decisions: &str, rationales: &str, warnings: &mut Vec<String>) -> 
             (c[1].to_string(), d)
         })
         .collect();
-    let marks: Vec<(usize, usize, String)> =
-        NOTICE_REGARDING.captures_iter(rationales).map(|c| (c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), c[1].to_string())).collect();
+    let marks: Vec<(usize, usize, String)> = NOTICE_REGARDING
+        .captures_iter(rationales)
+        .map(|c| (c.get(0).map_or(0, |m| m.start()), c.get(0).map_or(0, |m| m.end()), c[1].to_string()))
+        .collect();
     for (k, (_, end, number)) in marks.iter().enumerate() {
         let stop = marks.get(k + 1).map_or(rationales.len(), |m| m.0);
         let chunk = &rationales[*end..stop];
@@ -262,7 +271,12 @@ pub fn notice(decisions: &str, rationales: &str, warnings: &mut Vec<String>) -> 
 
 /// Items of the "MEDICAL PROFESSIONAL REVIEW" form (layout E): the issue list carries the
 /// items and outcomes; one guideline section and one rationale serve every item.
-pub fn issue_list(issues: &str, guideline: Option<String>, rationale: Option<String>, warnings: &mut Vec<String>) -> Vec<Decision> {
+pub fn issue_list(
+    issues: &str,
+    guideline: Option<String>,
+    rationale: Option<String>,
+    warnings: &mut Vec<String>,
+) -> Vec<Decision> {
     let lines: Vec<&str> = issues.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect();
     let found = outcome_lines(&lines);
     let mut items = Vec::new();
@@ -322,7 +336,8 @@ mod tests {
         (labelled(&lines, &mut w), w)
     }
 
-    const C_TWO: &str = "The Final Determination was based on decisions for the disputed items/services set forth below:
+    const C_TWO: &str =
+        "The Final Determination was based on decisions for the disputed items/services set forth below:
 MRI of the right shoulder without contrast: Upheld
 Claims Administrator guideline: Decision based on MTUS Shoulder Complaints 2004.
 MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s):
@@ -343,11 +358,20 @@ Decision rationale: Therapy is medically necessary.";
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].item, "MRI of the right shoulder without contrast");
         assert_eq!(got[0].outcome, Some(Outcome::Upheld));
-        assert_eq!(got[0].imr_guideline.as_deref(), Some("Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies."));
+        assert_eq!(
+            got[0].imr_guideline.as_deref(),
+            Some("Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.")
+        );
         assert_eq!(got[0].rationale.as_deref(), Some("There is no red flag. The MRI is not medically necessary."));
-        assert_eq!(got[1].item, "Additional physical therapy three times a week for two weeks of the right hip and foot");
+        assert_eq!(
+            got[1].item,
+            "Additional physical therapy three times a week for two weeks of the right hip and foot"
+        );
         assert_eq!(got[1].outcome, Some(Outcome::Overturned));
-        assert_eq!(got[1].ur_guideline.as_deref(), Some("The Claims Administrator did not cite any medical evidence for its decision."));
+        assert_eq!(
+            got[1].ur_guideline.as_deref(),
+            Some("The Claims Administrator did not cite any medical evidence for its decision.")
+        );
     }
 
     #[test]

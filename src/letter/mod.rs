@@ -54,10 +54,16 @@ static HEADINGS: LazyLock<Vec<(Heading, Regex)>> = LazyLock::new(|| {
         (ReviewIssue, format!(r"{}\s*:", w("ISSUE AT DISPUTE"))),
         (ReviewSummary, r"(?m)^CASE\s+SUMMARY\s*:".to_string()),
         (ReviewDocuments, format!(r"{}\s*:", w("DOCUMENTS REVIEWED FOR DETERMINATION"))),
-        (ReviewGuideline, format!(r"{}\s*:", w(r"MEDICAL TREATMENT GUIDELINE\(S\) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY"))),
+        (
+            ReviewGuideline,
+            format!(r"{}\s*:", w(r"MEDICAL TREATMENT GUIDELINE\(S\) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY")),
+        ),
         (
             ReviewRationale,
-            format!(r"{}\s*:", w(r"RATIONALE FOR WHY THE REQUESTED TREATMENT\s*/\s*SERVICE IS\s*/\s*WAS NOT MEDICALLY NECESSARY")),
+            format!(
+                r"{}\s*:",
+                w(r"RATIONALE FOR WHY THE REQUESTED TREATMENT\s*/\s*SERVICE IS\s*/\s*WAS NOT MEDICALLY NECESSARY")
+            ),
         ),
         (ReviewQualifications, format!(r"{}\s*:", w("MEDICAL REVIEWER QUALIFICATIONS"))),
     ]
@@ -112,9 +118,10 @@ impl<'a> Sections<'a> {
         Some(&self.flat[self.found[k].2..end])
     }
 
-    /// Text before the first heading.
+    /// Text before the first section heading (a form's title line does not end the header).
     fn head(&self) -> &'a str {
-        &self.flat[..self.found.first().map_or(self.flat.len(), |f| f.1)]
+        let first = self.found.iter().find(|f| !matches!(f.0, Heading::NoticeTitle | Heading::ReviewTitle));
+        &self.flat[..first.map_or(self.flat.len(), |f| f.1)]
     }
 }
 
@@ -174,11 +181,13 @@ pub fn parse(raw: &str) -> Letter {
         Layout::A => {
             let rationale_start = sections.start(Heading::NoticeRationale).unwrap_or(flat.len());
             let decisions = &flat[header_end.min(rationale_start)..rationale_start];
-            let rationales = FIRST_REGARDING.find(&flat[rationale_start..]).map_or("", |m| &flat[rationale_start + m.start()..]);
+            let rationales =
+                FIRST_REGARDING.find(&flat[rationale_start..]).map_or("", |m| &flat[rationale_start + m.start()..]);
             items::notice(decisions, rationales, &mut warnings)
         }
         Layout::B | Layout::C | Layout::D => {
-            let heading = if layout == Layout::D && sections.has(Heading::IssuesD) { Heading::IssuesD } else { Heading::IssuesC };
+            let heading =
+                if layout == Layout::D && sections.has(Heading::IssuesD) { Heading::IssuesD } else { Heading::IssuesC };
             match sections.start(heading) {
                 Some(start) => {
                     // Items run to the end of the letter: nothing follows the items section,
@@ -256,3 +265,6 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     }
     i
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,10 +6,7 @@
 
 /// Splits raw text into trimmed, non-empty lines (`\n`, `\r\n`, `\r` and form feeds all break).
 pub fn lines(raw: &str) -> Vec<&str> {
-    raw.split(['\n', '\r', '\u{c}'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect()
+    raw.split(['\n', '\r', '\u{c}']).map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
 /// Joins wrapped lines into one string with single spaces.
@@ -107,7 +104,10 @@ mod tests {
 
     #[test]
     fn join_collapses_internal_whitespace() {
-        assert_eq!(join(["Priority:   Standard  Application", "Received:\t11/03/2016"]), "Priority: Standard Application Received: 11/03/2016");
+        assert_eq!(
+            join(["Priority:   Standard  Application", "Received:\t11/03/2016"]),
+            "Priority: Standard Application Received: 11/03/2016"
+        );
     }
 
     #[test]

@@ -62,10 +62,16 @@ mod tests {
     fn encodings() {
         assert_eq!(decode_text(b"Case Number").unwrap(), ("Case Number".to_string(), Format::Utf8));
         assert_eq!(decode_text(b"\xEF\xBB\xBFCase").unwrap(), ("Case".to_string(), Format::Utf8Bom));
-        assert_eq!(decode_text(&utf16le("Case \u{201c}x\u{201d}", true)).unwrap(), ("Case \u{201c}x\u{201d}".to_string(), Format::Utf16Le));
+        assert_eq!(
+            decode_text(&utf16le("Case \u{201c}x\u{201d}", true)).unwrap(),
+            ("Case \u{201c}x\u{201d}".to_string(), Format::Utf16Le)
+        );
         assert_eq!(decode_text(&utf16le("Case Number: CM16", false)).unwrap().1, Format::Utf16Le);
         let cp1252 = b"the \x93MRI\x94 isn\x92t caf\xe9";
-        assert_eq!(decode_text(cp1252).unwrap(), ("the \u{201c}MRI\u{201d} isn\u{2019}t caf\u{e9}".to_string(), Format::Windows1252));
+        assert_eq!(
+            decode_text(cp1252).unwrap(),
+            ("the \u{201c}MRI\u{201d} isn\u{2019}t caf\u{e9}".to_string(), Format::Windows1252)
+        );
         assert_eq!(decode_text(b"ab\0cd\x01\x02"), None);
     }
 }

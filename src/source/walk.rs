@@ -48,9 +48,7 @@ fn walk_dir(root: &Path) -> impl Iterator<Item = Entry> + use<> {
         .filter_map(move |r| match r {
             Ok(e) if e.file_type().is_dir() => None,
             Ok(e) if e.file_type().is_file() && is_letter_name(e.path()) => Some(Entry::File(e.into_path())),
-            Ok(e) if e.file_type().is_file() => {
-                Some(Entry::Skip(e.into_path(), "not a .pdf or .txt file".to_string()))
-            }
+            Ok(e) if e.file_type().is_file() => Some(Entry::Skip(e.into_path(), "not a .pdf or .txt file".to_string())),
             Ok(e) => Some(Entry::Skip(e.into_path(), "not a regular file".to_string())),
             Err(e) => {
                 let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
