@@ -57,12 +57,20 @@ fn summary(t: &Tally, secs: f64) -> String {
     }
     s.push(')');
     if t.unknown_layout > 0 {
-        s.push_str(&format!("; {} letters of unknown layout", t.unknown_layout));
+        s.push_str(&format!("; {} of unknown layout", plural(t.unknown_layout, "letter")));
     }
     if t.with_warnings > 0 {
-        s.push_str(&format!("; {} letters with warnings", t.with_warnings));
+        s.push_str(&format!("; {} with warnings", plural(t.with_warnings, "letter")));
     }
     let mb = t.bytes as f64 / 1e6;
     s.push_str(&format!("; {mb:.1} MB in {secs:.2} s"));
     s
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -29,8 +29,11 @@ re!(
 re!(PRIORITY, r"(?i)\bpriority\s*:\s*(standard|expedited|regular|urgent)\b");
 re!(LICENSURE, r"(?i)state\(s\)\s+of\s+licensure\s*:");
 re!(SPECIALTY, r"(?i)certification\(s\)\s*/\s*specialty\s*:");
-re!(BOARD, r"(?i)\bboard\s+certified\s+in\s+(.+?)(?:\s+and\s+(?:is\s+)?licensed\b|\s*[.;]|\s+with\s+a\s+subspecialty)");
-re!(LICENSED_IN, r"(?i)\blicensed\s+to\s+practice\s+in\s+(.+?)\s*(?:\.(?:\s|$)|;|$)");
+re!(
+    BOARD,
+    r"(?is)\bboard\s+certified\s+in\s+(.+?)(?:\s+and\s+(?:is\s+)?licensed\b|\s*[.;]|\s+with\s+a\s+subspecialty)"
+);
+re!(LICENSED_IN, r"(?is)\blicensed\s+to\s+practice\s+in\s+(.+?)\s*(?:\.(?:\s|$)|;|$)");
 re!(
     AGE_SEX,
     r"(?i)\b(\d{1,3})\s*-?\s*years?\s*-?\s*old\b(?:[\s,]+(?:[a-z-]+\s+){0,2}?(male|female|man|woman|gentleman|lady|boy|girl)\b)?"
@@ -261,6 +264,10 @@ mod tests {
         let r2 = reviewer(f2);
         assert_eq!(r2.specialties, ["Physical Medicine & Rehabilitation", "Pain Management"]);
         assert_eq!(r2.licensure, ["Texas", "California"]);
+        let f3 = "is Board Certified in Physical Medicine & Rehabilitation, Pain\nManagement and is licensed to practice in Oregon and\nCalifornia. He/she has";
+        let r3 = reviewer(f3);
+        assert_eq!(r3.specialties, ["Physical Medicine & Rehabilitation", "Pain Management"]);
+        assert_eq!(r3.licensure, ["Oregon", "California"]);
     }
 
     #[test]
