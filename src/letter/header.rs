@@ -5,14 +5,6 @@
 
 use super::model::{Date, Patient, Reviewer, Sex};
 use super::text;
-use regex::Regex;
-use std::sync::LazyLock;
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("valid regex"));
-    };
-}
 
 re!(CASE_LABELLED, r"(?i)case\s+(?:number|no\.?|#)\s*:?\s*(CM\d{2}\s*-\s*\d{7})\b");
 re!(CASE_ANY, r"\bCM\d{2}-\d{7}\b");

@@ -11,13 +11,6 @@
 use super::model::{Decision, Outcome};
 use super::text::{self, ends_sentence, strip_number};
 use regex::Regex;
-use std::sync::LazyLock;
-
-macro_rules! re {
-    ($name:ident, $pat:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("valid regex"));
-    };
-}
 
 re!(OUTCOME_TAIL, r"^(.*?)\s*:\s*(Upheld|Overturned|UPHELD|OVERTURNED)\s*\.?$");
 re!(OUTCOME_ALONE, r"^(Upheld|Overturned|UPHELD|OVERTURNED)\s*\.?$");

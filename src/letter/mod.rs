@@ -3,6 +3,15 @@
 //! `parse` never fails: a letter it cannot read keeps its full text, is flagged
 //! `Layout::Unknown`, and says what went wrong in `warnings`.
 
+/// `re!(NAME, pattern)`: a lazily compiled, program-lifetime regex (patterns are constants,
+/// so `expect` cannot fire at run time once the tests have run them).
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new($pat).expect("valid regex"));
+    };
+}
+
 pub mod header;
 pub mod items;
 pub mod model;
@@ -72,14 +81,12 @@ static HEADINGS: LazyLock<Vec<(Heading, Regex)>> = LazyLock::new(|| {
     .collect()
 });
 
-static SUMMARY_BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary\s+based\s+on\s+a\s+review\s+of\s+the\s+case\s+file,?\s+including\s+all\s+medical\s+records\s*:")
-        .expect("valid regex")
-});
-static FIRST_NOTICE_DECISION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\d{1,2}\s*\)\s*MAXIMUS\s+Federal\s+Services").expect("valid regex"));
-static FIRST_REGARDING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\d{1,2}\s*\)\s*Regarding\s+the\s+request\s+for").expect("valid regex"));
+re!(
+    SUMMARY_BOILERPLATE,
+    r"(?i)^\s*The\s+expert\s+reviewer\s+developed\s+the\s+following\s+clinical\s+case\s+summary\s+based\s+on\s+a\s+review\s+of\s+the\s+case\s+file,?\s+including\s+all\s+medical\s+records\s*:"
+);
+re!(FIRST_NOTICE_DECISION, r"(?i)\d{1,2}\s*\)\s*MAXIMUS\s+Federal\s+Services");
+re!(FIRST_REGARDING, r"(?i)\d{1,2}\s*\)\s*Regarding\s+the\s+request\s+for");
 
 /// The headings found in a letter, first occurrence of each, in text order.
 struct Sections<'a> {
