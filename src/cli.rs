@@ -20,6 +20,33 @@ pub enum Command {
     /// `imr: PATH: reason`, and a summary ends the run: files seen = parsed + skipped +
     /// failed. Exit status: 0 when no file failed, 2 otherwise.
     Parse(ParseArgs),
+
+    /// Index letters (PDF or text) so that `imr search` can find their decisions.
+    ///
+    /// Folders are walked like `imr parse` does, every letter is read and parsed in parallel,
+    /// and each disputed item becomes one searchable decision. Indexing the same files again
+    /// replaces their decisions (no duplicates). The index goes to --index, else $IMR_INDEX,
+    /// else the user's data folder (~/.local/share/imr-search/index). Exit status: 0 when no
+    /// file failed, 2 otherwise (the letters that were read are still indexed).
+    Index(IndexArgs),
+
+    /// Search the indexed decisions: one result per disputed item, best first.
+    ///
+    /// Words must all match (AND by default); "quoted phrases", OR, NOT, -word, (groups) and
+    /// field:value work as in Lucene. Fields: procedure (alias item), diagnosis, outcome,
+    /// citation, rationale, summary, case_number (case), decision_date (date), specialty,
+    /// licensure (state), age, sex, layout. Dates: date:2016, date:2016-12..2017-01,
+    /// date:[2016-12-01 TO 2016-12-31]. The plain words upheld/denied and
+    /// overturned/approved filter on each item's own outcome. Spinal levels match in every
+    /// spelling (L5-S1 = L5/S1 = L5 S1; L4-5 = L4-L5), and a range such as L4-S1 also
+    /// matches the levels it spans. Plain words are matched in the disputed item's own name
+    /// when any item matches them there ("MRI shoulder" finds shoulder MRIs), else in every
+    /// field (item, diagnosis, guidelines, rationale, summary); --anywhere always searches
+    /// every field. Exit status: 0 with results, 1 with none, 2 on error.
+    Search(SearchArgs),
+
+    /// Show one indexed letter in full: header, reviewer, summary, every item.
+    Show(ShowArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -36,4 +63,65 @@ pub struct ParseArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    /// Files or folders of letters.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// Delete the existing index first and build it anew.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Worker threads for reading and parsing (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query; several words may be given without quotes.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// How many decisions to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub limit: u64,
+
+    /// JSON Lines: one decision per line.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Group the decisions by letter.
+    #[arg(long)]
+    pub case: bool,
+
+    /// Match plain words in every field, even when some disputed items match them by name.
+    #[arg(long)]
+    pub anywhere: bool,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// A case number (CM16-0213037), or the path of an indexed letter.
+    #[arg(value_name = "CASE_NUMBER")]
+    pub case_number: String,
+
+    /// The letter as JSON (the `imr parse` shape).
+    #[arg(long)]
+    pub json: bool,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
 }

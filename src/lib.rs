@@ -4,8 +4,15 @@
 //! Data flows one way: `source` (file -> text) -> `letter` (text -> `Letter`, pure) -> output.
 //! The `imr` binary is a thin shell over `cmd`.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
+pub mod document;
 pub mod ingest;
 pub mod letter;
+pub mod print;
+pub mod query;
+pub mod schema;
+pub mod search;
 pub mod source;
+pub mod store;

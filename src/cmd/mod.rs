@@ -1,6 +1,9 @@
 //! One module per subcommand; the only code (with `source` and `ingest`) that does IO.
 
+mod index;
 mod parse;
+mod search;
+mod show;
 
 use crate::cli::{Cli, Command};
 
@@ -8,5 +11,8 @@ use crate::cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Index(args) => index::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::Show(args) => show::run(&args),
     }
 }

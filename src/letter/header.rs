@@ -32,7 +32,7 @@ re!(
 );
 re!(
     DIAGNOSES,
-    r"(?i)(?:\bdiagnos[ie]s\s+(?:include[sd]?|of|are|were|included)\s*:?|\bdiagnosed\s+with|\bdiagnos[ie]s\s*:)\s*(.+?)(?:\.(?:\s|$)|;|$)"
+    r"(?i)(?:\bdiagnos[ie]s\s+(?:(?:are|is|were|was)\s+)?(?:documented\s+as|include[sd]?|of|are|were)\s*:?|\bdiagnosed\s+(?:with|as\s+having|as)|\bdiagnos[ie]s\s*:)\s*(.+?)(?:\.(?:\s|$)|;|$)"
 );
 re!(LIST_SPLIT, r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*");
 
@@ -273,6 +273,11 @@ mod tests {
 
     #[test]
     fn diagnoses_phrasings() {
+        assert_eq!(
+            diagnoses("She was diagnosed as having cervical strain, and insomnia. X."),
+            ["cervical strain", "insomnia"]
+        );
+        assert_eq!(diagnoses("The diagnoses are documented as lumbar sprain. X."), ["lumbar sprain"]);
         let s = "The injured worker was being treated for the diagnoses of right shoulder contusion, neck strain and right arm paresthesias. Later she was diagnosed with lumbar radiculopathy.";
         assert_eq!(
             diagnoses(s),

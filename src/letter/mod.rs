@@ -14,6 +14,7 @@ macro_rules! re {
 
 pub mod header;
 pub mod items;
+pub mod levels;
 pub mod model;
 pub mod text;
 

@@ -47,3 +47,47 @@ pub fn summary(out: &Output) -> String {
         .map(str::to_string)
         .unwrap_or_else(|| panic!("no summary in {}", stderr(out)))
 }
+
+/// A temporary index folder and a way to run `imr` against it (through `IMR_INDEX`).
+pub struct TestIndex {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestIndex {
+    pub fn new() -> TestIndex {
+        TestIndex { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    /// Runs `imr` from the repository root with `IMR_INDEX` set to this index.
+    pub fn imr(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_imr"))
+            .args(args)
+            .current_dir(repo())
+            .env("IMR_INDEX", self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run imr")
+    }
+
+    /// A fresh index of the sample corpus.
+    pub fn sample() -> TestIndex {
+        let t = TestIndex::new();
+        let out = t.imr(&["index", "data/letters"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        t
+    }
+
+    /// `(case_number, item_no)` of every hit of a JSON search.
+    pub fn hits(&self, query: &str) -> Vec<(String, u64)> {
+        let out = self.imr(&["search", "--json", "-n", "1000", query]);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{query}: {}", stderr(&out));
+        json_lines(&out)
+            .iter()
+            .map(|h| (h["case_number"].as_str().unwrap_or("").to_string(), h["item_no"].as_u64().unwrap()))
+            .collect()
+    }
+}

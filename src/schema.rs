@@ -1,0 +1,133 @@
+//! THE index schema: field names, their options and analyzers, and the version stamps.
+//!
+//! One document per disputed item (decision), carrying its letter's fields, so an item's
+//! outcome is never confused with another item's. A letter with no readable items gets one
+//! document (item 0) holding its full text, so it is still found and counted.
+//! `schema/index-schema.json` is the golden copy; a test fails when this drifts from it.
+
+use crate::analysis::{IMR_EN, IMR_PLAIN};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
+    STORED, STRING,
+};
+
+/// Bumped whenever a field, an option or an analyzer changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub const CASE_NUMBER: &str = "case_number";
+pub const ITEM_NO: &str = "item_no";
+pub const ITEM_COUNT: &str = "item_count";
+pub const PROCEDURE: &str = "procedure";
+pub const DIAGNOSIS: &str = "diagnosis";
+pub const OUTCOME: &str = "outcome";
+pub const CITATION: &str = "citation";
+pub const RATIONALE: &str = "rationale";
+pub const SUMMARY: &str = "summary";
+pub const TEXT: &str = "text";
+pub const DECISION_DATE: &str = "decision_date";
+pub const SPECIALTY: &str = "specialty";
+pub const LICENSURE: &str = "licensure";
+pub const AGE: &str = "age";
+pub const SEX: &str = "sex";
+pub const LAYOUT: &str = "layout";
+pub const PATH: &str = "path";
+pub const LETTER: &str = "letter";
+
+/// `outcome` value of the document that stands for a letter with no readable item.
+pub const NO_ITEM_OUTCOME: &str = "none";
+
+/// Every field, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub case_number: Field,
+    pub item_no: Field,
+    pub item_count: Field,
+    pub procedure: Field,
+    pub diagnosis: Field,
+    pub outcome: Field,
+    pub citation: Field,
+    pub rationale: Field,
+    pub summary: Field,
+    pub text: Field,
+    pub decision_date: Field,
+    pub specialty: Field,
+    pub licensure: Field,
+    pub age: Field,
+    pub sex: Field,
+    pub layout: Field,
+    pub path: Field,
+    pub letter: Field,
+}
+
+/// The fields a plain word searches, with their boosts: the item and the diagnosis count
+/// most. The case summary is left out: it tells the story of every item in the letter, so a
+/// word in it says nothing about one decision (search it with `summary:` or `--anywhere`).
+pub const DEFAULT_FIELDS: [(&str, f32); 5] =
+    [(PROCEDURE, 4.0), (DIAGNOSIS, 2.5), (CITATION, 1.5), (RATIONALE, 1.0), (TEXT, 1.0)];
+
+/// The default fields plus the case summary, for `--anywhere`.
+pub const ANYWHERE_FIELDS: [(&str, f32); 6] =
+    [(PROCEDURE, 4.0), (DIAGNOSIS, 2.5), (CITATION, 1.5), (RATIONALE, 1.0), (TEXT, 1.0), (SUMMARY, 0.7)];
+
+/// Keyword fields whose values are exact (the query reader normalises their case).
+pub const KEYWORD_FIELDS: [&str; 4] = [CASE_NUMBER, OUTCOME, SEX, LAYOUT];
+
+fn prose(analyzer: &str) -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored()
+}
+
+/// Builds the schema and its resolved fields.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let keyword = STRING | STORED | FAST;
+    let number = INDEXED | STORED | FAST;
+    let fields = Fields {
+        case_number: b.add_text_field(CASE_NUMBER, keyword.clone()),
+        item_no: b.add_u64_field(ITEM_NO, number.clone()),
+        item_count: b.add_u64_field(ITEM_COUNT, STORED),
+        procedure: b.add_text_field(PROCEDURE, prose(IMR_EN)),
+        diagnosis: b.add_text_field(DIAGNOSIS, prose(IMR_EN)),
+        outcome: b.add_text_field(OUTCOME, keyword.clone()),
+        citation: b.add_text_field(CITATION, prose(IMR_EN)),
+        rationale: b.add_text_field(RATIONALE, prose(IMR_EN)),
+        summary: b.add_text_field(SUMMARY, prose(IMR_EN)),
+        text: b.add_text_field(TEXT, prose(IMR_EN)),
+        decision_date: b.add_date_field(
+            DECISION_DATE,
+            DateOptions::from(INDEXED).set_stored().set_fast().set_precision(DateTimePrecision::Seconds),
+        ),
+        specialty: b.add_text_field(SPECIALTY, prose(IMR_PLAIN)),
+        licensure: b.add_text_field(LICENSURE, prose(IMR_PLAIN)),
+        age: b.add_u64_field(AGE, number),
+        sex: b.add_text_field(SEX, keyword.clone()),
+        layout: b.add_text_field(LAYOUT, keyword),
+        path: b.add_text_field(PATH, STRING | STORED),
+        letter: b.add_text_field(LETTER, STORED),
+    };
+    (b.build(), fields)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_schema_matches_its_golden_copy() {
+        let (schema, _) = super::build();
+        let now = serde_json::to_string_pretty(&schema).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/index-schema.json");
+        if std::env::var_os("IMR_BLESS").is_some() {
+            std::fs::write(path, format!("{now}\n")).unwrap();
+        }
+        let golden = std::fs::read_to_string(path).expect("schema/index-schema.json");
+        assert_eq!(
+            golden.trim_end(),
+            now,
+            "the index schema changed: bump SCHEMA_VERSION, update schema/README.md, then run with IMR_BLESS=1"
+        );
+    }
+}

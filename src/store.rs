@@ -1,0 +1,153 @@
+//! The only code that opens or creates an index. It registers the analyzers every time (they
+//! are not saved in the index) and checks the version stamps written at each commit.
+
+use crate::analysis;
+use crate::letter::PARSER_VERSION;
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use anyhow::{anyhow, bail, Context};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+/// Written into every commit (tantivy's commit payload), read back on open.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Stamp {
+    pub schema_version: u32,
+    pub parser_version: u32,
+    pub imr_version: String,
+}
+
+impl Stamp {
+    pub fn current() -> Stamp {
+        Stamp {
+            schema_version: SCHEMA_VERSION,
+            parser_version: PARSER_VERSION,
+            imr_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Where the index lives when `--index` is not given: `$IMR_INDEX`, else the user's data
+/// folder (`$XDG_DATA_HOME/imr-search/index`, `~/.local/share/imr-search/index`, or
+/// `%LOCALAPPDATA%\imr-search\index`).
+pub fn default_location() -> PathBuf {
+    if let Some(p) = std::env::var_os("IMR_INDEX").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share")))
+        .or_else(|| std::env::var_os("LOCALAPPDATA").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("imr-search").join("index")
+}
+
+pub struct Store {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(analysis::IMR_EN, analysis::imr_en());
+    index.tokenizers().register(analysis::IMR_PLAIN, analysis::imr_plain());
+}
+
+fn is_index(path: &Path) -> bool {
+    path.join("meta.json").is_file()
+}
+
+impl Store {
+    /// Opens the index at `path` for searching; says what to do when there is none or when
+    /// it was built by another version.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        if !is_index(path) {
+            bail!(
+                "no index at {}: build one with `imr index FOLDER` (or point --index / IMR_INDEX at it)",
+                path.display()
+            );
+        }
+        let index = Index::open_in_dir(path).with_context(|| format!("cannot open the index at {}", path.display()))?;
+        let store = Store::checked(index, path)?;
+        Ok(store)
+    }
+
+    /// Opens the index at `path` for writing, creating it when absent. With `rebuild`, an
+    /// existing index there is deleted first.
+    pub fn open_or_create(path: &Path, rebuild: bool) -> anyhow::Result<Store> {
+        if rebuild && is_index(path) {
+            remove_index_files(path)?;
+        }
+        if is_index(path) {
+            let index =
+                Index::open_in_dir(path).with_context(|| format!("cannot open the index at {}", path.display()))?;
+            return Store::checked(index, path);
+        }
+        std::fs::create_dir_all(path).with_context(|| format!("cannot create the index folder {}", path.display()))?;
+        let (schema, fields) = schema::build();
+        let dir = MmapDirectory::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let index = Index::create(dir, schema, Default::default())
+            .with_context(|| format!("cannot create an index in {}", path.display()))?;
+        register(&index);
+        Ok(Store { index, fields, path: path.to_path_buf() })
+    }
+
+    fn checked(index: Index, path: &Path) -> anyhow::Result<Store> {
+        let rebuild = || format!("rebuild it with `imr index --rebuild FOLDER --index {}`", path.display());
+        let (schema, fields) = schema::build();
+        let metas = index.load_metas().with_context(|| format!("cannot read the index at {}", path.display()))?;
+        match metas.payload.as_deref().map(serde_json::from_str::<Stamp>) {
+            Some(Ok(stamp)) => {
+                if stamp.schema_version != SCHEMA_VERSION || stamp.parser_version != PARSER_VERSION {
+                    bail!(
+                        "the index at {} was built by imr {} (schema {}, parser {}); this imr {} uses schema {}, parser {}: {}",
+                        path.display(),
+                        stamp.imr_version,
+                        stamp.schema_version,
+                        stamp.parser_version,
+                        env!("CARGO_PKG_VERSION"),
+                        SCHEMA_VERSION,
+                        PARSER_VERSION,
+                        rebuild()
+                    );
+                }
+            }
+            Some(Err(_)) => bail!("the index at {} has no readable version stamp: {}", path.display(), rebuild()),
+            None if metas.segments.is_empty() => {} // created, nothing committed yet
+            None => bail!("{} holds an index imr did not write: {}", path.display(), rebuild()),
+        }
+        if index.schema() != schema {
+            bail!("the index at {} has another schema: {}", path.display(), rebuild());
+        }
+        register(&index);
+        Ok(Store { index, fields, path: path.to_path_buf() })
+    }
+
+    /// A reader that sees the last commit and never reloads by itself.
+    pub fn reader(&self) -> anyhow::Result<IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| anyhow!("cannot read the index at {}: {e}", self.path.display()))
+    }
+}
+
+/// Deletes an index's own files (and only those: tantivy's files and lock files), so a
+/// mistaken `--index ~/Documents --rebuild` cannot delete a user's documents.
+fn remove_index_files(path: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy-")
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|ext| name.ends_with(ext));
+        if ours && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

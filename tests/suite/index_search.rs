@@ -1,0 +1,186 @@
+//! `imr index`, `imr search` and `imr show` on the sample corpus (exact results) and on the
+//! real letters (skipped when absent).
+
+use super::env::{json_lines, repo, shared, stderr, TestIndex};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn pairs(v: &[(&str, u64)]) -> Vec<(String, u64)> {
+    v.iter().map(|(c, n)| (c.to_string(), *n)).collect()
+}
+
+#[test]
+fn index_the_sample_corpus_and_search_it() {
+    let t = TestIndex::new();
+    let out = t.imr(&["index", "data/letters"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("49 files seen: 47 indexed, 2 skipped, 0 failed; 47 letters, 140 decisions (118 upheld, 21 overturned, 1 without outcome)"),
+        "{err}"
+    );
+    assert!(err.contains("holds 47 letters, 140 decisions"), "{err}");
+
+    // The one upheld fusion that spans L5-S1 (written "L4–S1"); the brace of the same letter
+    // mentions L5-S1 only in its case summary and is not returned.
+    assert_eq!(t.hits("L5-S1 fusion upheld"), pairs(&[("CM16-0923587", 1)]));
+    assert_eq!(t.hits("L5-S1 fusion overturned"), pairs(&[]));
+    // Every spelling of a level finds the same decisions.
+    let l45 = t.hits("L4-L5");
+    assert!(!l45.is_empty());
+    for spelling in ["L4-5", "L4/L5", "L4 L5", "l4\u{2013}l5", "\"L4-5\""] {
+        assert_eq!(t.hits(spelling), l45, "{spelling}");
+    }
+    // Outcome words filter each item by its own outcome.
+    let upheld: BTreeSet<_> = t.hits("upheld").into_iter().collect();
+    let overturned: BTreeSet<_> = t.hits("approved").into_iter().collect();
+    assert_eq!((upheld.len(), overturned.len()), (118, 21));
+    assert!(upheld.is_disjoint(&overturned));
+    assert_eq!(t.hits("outcome:Overturned").len(), 21);
+}
+
+#[test]
+fn json_keys_scores_and_tie_order() {
+    let t = TestIndex::sample();
+    let out = t.imr(&["search", "--json", "-n", "1000", "MRI"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hits = json_lines(&out);
+    assert!(hits.len() > 5);
+    for h in &hits {
+        for key in ["case_number", "item", "outcome", "decision_date", "specialty", "score", "snippet", "path"] {
+            assert!(h.get(key).is_some(), "no {key} in {h}");
+        }
+        assert!(
+            h["item"].as_str().unwrap().to_lowercase().contains("mri")
+                || h["item"].as_str().unwrap().contains("magnetic")
+        );
+    }
+    // Best first; equal scores in case-number order.
+    for w in hits.windows(2) {
+        let (a, b) = (w[0]["score"].as_f64().unwrap(), w[1]["score"].as_f64().unwrap());
+        assert!(a >= b);
+        if a == b {
+            assert!(w[0]["case_number"].as_str() <= w[1]["case_number"].as_str());
+        }
+    }
+    // --limit
+    let two = t.imr(&["search", "--json", "-n", "2", "MRI"]);
+    assert_eq!(json_lines(&two).len(), 2);
+}
+
+#[test]
+fn words_that_hit_different_items_of_one_letter_do_not_match_it() {
+    let t = TestIndex::sample();
+    // CM16-0911042 disputes Norco (item 1) and cyclobenzaprine (item 2).
+    assert!(t.hits("Norco").contains(&("CM16-0911042".to_string(), 1)));
+    assert!(t.hits("Cyclobenzaprine").contains(&("CM16-0911042".to_string(), 2)));
+    let both = t.hits("Norco Cyclobenzaprine");
+    assert!(both.iter().all(|(c, _)| c != "CM16-0911042"), "{both:?}");
+}
+
+#[test]
+fn exit_codes_and_one_line_errors() {
+    let t = TestIndex::sample();
+    let none = t.imr(&["search", "zzzqqq"]);
+    assert_eq!(none.status.code(), Some(1));
+    for bad in ["hip AND", "(", "\"open", "date:2016-13", "-surgery"] {
+        let out = t.imr(&["search", "--", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{bad}: {err}");
+        assert!(err.starts_with("imr: bad query"), "{bad}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+    let fielded = t.imr(&["search", "--json", "MTUS: chronic"]);
+    assert_eq!(fielded.status.code(), Some(0), "a word before a colon is searched as a word: {}", stderr(&fielded));
+    let empty = TestIndex::new();
+    let out = empty.imr(&["search", "knee"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no index at"), "{}", stderr(&out));
+}
+
+#[test]
+fn indexing_again_gives_the_same_index() {
+    let t = TestIndex::sample();
+    let before = t.hits("upheld OR overturned");
+    let again = t.imr(&["index", "data/letters"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("holds 47 letters, 140 decisions"), "{}", stderr(&again));
+    // The same files named another way are the same letters.
+    let abs = repo().join("data/letters/c-2016");
+    let third = t.imr(&["index", abs.to_str().unwrap()]);
+    assert!(stderr(&third).contains("holds 47 letters, 140 decisions"), "{}", stderr(&third));
+    assert_eq!(t.hits("upheld OR overturned"), before);
+    let rebuilt = t.imr(&["index", "--rebuild", "data/letters/a-2013"]);
+    assert!(stderr(&rebuilt).contains("holds 8 letters, 20 decisions"), "{}", stderr(&rebuilt));
+}
+
+#[test]
+fn date_ranges_and_fields() {
+    let t = TestIndex::sample();
+    let in_2013 = t.hits("date:2013");
+    assert!(!in_2013.is_empty());
+    assert!(in_2013.iter().all(|(c, _)| c.starts_with("CM13-")), "{in_2013:?}");
+    assert_eq!(t.hits("date:2013"), t.hits("decision_date:[2013-01-01 TO 2013-12-31]"));
+    assert_eq!(t.hits("case:cm16-0911042").len(), t.hits("case_number:CM16-0911042").len());
+    assert!(!t.hits("specialty:orthopedic").is_empty());
+}
+
+#[test]
+fn show_gives_the_whole_letter_back() {
+    let t = TestIndex::sample();
+    let out = t.imr(&["show", "--json", "cm16-0911042"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let shown = &json_lines(&out)[0];
+    let parsed = super::env::imr(&repo(), &["parse", "data/letters/c-2016/CM16-0911042.txt"]);
+    let parsed = &json_lines(&parsed)[0];
+    for key in ["case_number", "decision_date", "reviewer", "patient", "items", "clinical_summary"] {
+        assert_eq!(shown[key], parsed[key], "{key}");
+    }
+    let text = t.imr(&["show", "CM16-0911042"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("CM16-0911042") && text.contains("UPHELD") && text.contains("Rationale:"), "{text}");
+    assert_eq!(t.imr(&["show", "CM99-0000000"]).status.code(), Some(1));
+}
+
+#[test]
+fn an_index_of_another_version_says_to_rebuild() {
+    let t = TestIndex::sample();
+    let meta = t.path().join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    assert!(text.contains("schema_version"), "{text}");
+    std::fs::write(&meta, text.replace("schema_version\\\":1", "schema_version\\\":999")).unwrap();
+    let out = t.imr(&["search", "knee"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("schema 999") && err.contains("--rebuild"), "{err}");
+}
+
+#[test]
+fn real_letters_mri_shoulder_upheld_is_exactly_the_upheld_shoulder_mris() {
+    let Some(dir) = shared("corpus/real-2016") else { return };
+    let t = TestIndex::new();
+    let out = t.imr(&["index", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The truth, from the parser's output: upheld items naming an MRI of a shoulder.
+    let parsed = super::env::imr(&repo(), &["parse", dir.to_str().unwrap()]);
+    let mut want = BTreeSet::new();
+    for l in json_lines(&parsed) {
+        for (n, item) in l["items"].as_array().unwrap().iter().enumerate() {
+            let name = item["item"].as_str().unwrap().to_lowercase();
+            if item["outcome"] == "upheld"
+                && name.contains("shoulder")
+                && (name.contains("mri") || name.contains("magnetic resonance"))
+            {
+                want.insert((l["case_number"].as_str().unwrap().to_string(), n as u64 + 1));
+            }
+        }
+    }
+    assert!(want.len() >= 3, "{want:?}");
+    let got: BTreeSet<_> = t.hits("MRI shoulder upheld").into_iter().collect();
+    assert_eq!(got, want);
+    let json = t.imr(&["search", "--json", "-n", "1000", "MRI shoulder upheld"]);
+    for h in json_lines(&json) {
+        assert_eq!(h["outcome"], Value::from("upheld"));
+    }
+}
