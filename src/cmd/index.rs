@@ -42,7 +42,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
     };
 
     let fields = store.fields;
-    let mut decisions = 0u64;
+    let (mut decisions, mut files) = (0u64, 0u64);
     let result = ingest::run(&args.paths, args.threads.unwrap_or(0), |loaded| -> anyhow::Result<()> {
         match loaded {
             Loaded::Letter { path, format, letter, .. } => {
@@ -58,7 +58,8 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
             }
             Loaded::Failed { path, reason } => progress.suspend(|| eprintln!("imr: {}: {reason}", path.display())),
         }
-        progress.set_message(format!("{decisions} decisions indexed"));
+        files += 1;
+        progress.set_message(format!("{files} files read, {decisions} decisions indexed"));
         Ok(())
     })?;
     let tally = match result {
