@@ -12,6 +12,7 @@ macro_rules! re {
     };
 }
 
+pub mod citations;
 pub mod header;
 pub mod items;
 pub mod levels;
@@ -152,8 +153,14 @@ fn detect(s: &Sections, flat: &str) -> Layout {
     }
 }
 
-/// Parses one letter's extracted text. Never fails; see `Letter::warnings`.
+/// Parses one letter's extracted text with the built-in citation table. Never fails; see
+/// `Letter::warnings`.
 pub fn parse(raw: &str) -> Letter {
+    parse_with(raw, citations::Table::builtin())
+}
+
+/// [`parse`] with a given citation variant table (the built-in one plus a user's rows).
+pub fn parse_with(raw: &str, table: &citations::Table) -> Letter {
     let flat = text::lines(raw).join("\n");
     let sections = Sections::find(&flat);
     let layout = detect(&sections, &flat);
@@ -185,7 +192,7 @@ pub fn parse(raw: &str) -> Letter {
     });
     let clinical_summary = clinical_summary.filter(|s| !s.is_empty());
 
-    let items = match layout {
+    let mut items = match layout {
         Layout::A => {
             let rationale_start = sections.start(Heading::NoticeRationale).unwrap_or(flat.len());
             let decisions = &flat[header_end.min(rationale_start)..rationale_start];
@@ -225,6 +232,10 @@ pub fn parse(raw: &str) -> Letter {
             found
         }
     };
+
+    for d in &mut items {
+        d.citations = citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), table);
+    }
 
     let case_number = header::case_number(header_text).or_else(|| header::case_number(&flat));
     if layout != Layout::Unknown {

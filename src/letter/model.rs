@@ -180,6 +180,9 @@ pub struct Decision {
     /// The IMR reviewer's ("MAXIMUS") guideline line.
     pub imr_guideline: Option<String>,
     pub rationale: Option<String>,
+    /// The guidelines cited for this item, by the claims administrator and by IMR.
+    #[serde(default)]
+    pub citations: Vec<super::citations::Citation>,
 }
 
 /// One Final Determination Letter.
