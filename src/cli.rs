@@ -47,6 +47,90 @@ pub enum Command {
 
     /// Show one indexed letter in full: header, reviewer, summary, every item.
     Show(ShowArgs),
+
+    /// Count decisions by guideline cited, procedure category, specialty, year or body
+    /// region, with upheld / overturned counts and overturn rates (exact counts).
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Which guidelines decide cases: per canonical citation, the decisions citing it, their
+    /// share of all matching decisions, and how often those decisions were overturned.
+    Citations(CitationReportArgs),
+    /// Overturn rates by group, as the DWC annual reports tabulate them.
+    Outcomes(OutcomeReportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CitationBy {
+    Outcome,
+    Year,
+    Specialty,
+    CitedBy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutcomeBy {
+    ProcedureCategory,
+    ProcedureSubcategory,
+    Specialty,
+    Year,
+    BodyRegion,
+    Citation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportOptions {
+    /// Only the decisions matching this query (the search query language).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// Show the N biggest rows (keys); the rest are counted in a closing line.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: Option<u64>,
+
+    /// table (terminal), csv, json (JSON Lines, one row a line) or html (a self-contained page
+    /// with a bar chart).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CitationReportArgs {
+    /// Split each citation's row by a second dimension.
+    #[arg(long, value_enum)]
+    pub by: Option<CitationBy>,
+
+    #[command(flatten)]
+    pub options: ReportOptions,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutcomeReportArgs {
+    /// What the rows are.
+    #[arg(long, value_enum, default_value_t = OutcomeBy::ProcedureCategory)]
+    pub by: OutcomeBy,
+
+    #[command(flatten)]
+    pub options: ReportOptions,
 }
 
 #[derive(Debug, clap::Args)]

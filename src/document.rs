@@ -1,5 +1,6 @@
 //! Letter -> index documents: one per disputed item, each carrying the letter's fields.
 
+use crate::letter::citations::CitedBy;
 use crate::letter::{Date, Letter, Outcome};
 use crate::schema::{Fields, NO_ITEM_OUTCOME};
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,7 @@ pub fn documents(f: &Fields, letter: &Letter, path: &str, format: &str) -> Vec<T
         }
         if let Some(d) = letter.decision_date {
             doc.add_date(f.decision_date, date_time(d));
+            doc.add_u64(f.year, u64::from(d.year));
         }
         for s in &letter.reviewer.specialties {
             doc.add_text(f.specialty, s);
@@ -96,6 +98,26 @@ pub fn documents(f: &Fields, letter: &Letter, path: &str, format: &str) -> Vec<T
         }
         if let Some(r) = &d.rationale {
             doc.add_text(f.rationale, r);
+        }
+        let mut seen: Vec<(&str, CitedBy)> = Vec::new();
+        for c in &d.citations {
+            if seen.iter().any(|(k, b)| *k == c.key && *b == c.cited_by) {
+                continue;
+            }
+            seen.push((&c.key, c.cited_by));
+            doc.add_text(if c.cited_by == CitedBy::Ur { f.cite_ur } else { f.cite_imr }, &c.key);
+            if !seen.iter().any(|(k, b)| *k == c.key && *b != c.cited_by) {
+                doc.add_text(f.cite_key, &c.key);
+            }
+        }
+        if let Some(c) = &d.category {
+            doc.add_text(f.category, c);
+        }
+        if let Some(c) = &d.subcategory {
+            doc.add_text(f.subcategory, c);
+        }
+        for r in &d.body_regions {
+            doc.add_text(f.body_region, r);
         }
         docs.push(doc);
     }

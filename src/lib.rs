@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod letter;
 pub mod print;
 pub mod query;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod source;

@@ -10,9 +10,10 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
     STORED, STRING,
 };
+use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -32,6 +33,13 @@ pub const SEX: &str = "sex";
 pub const LAYOUT: &str = "layout";
 pub const PATH: &str = "path";
 pub const LETTER: &str = "letter";
+pub const CITE_KEY: &str = "cite_key";
+pub const CITE_UR: &str = "cite_ur";
+pub const CITE_IMR: &str = "cite_imr";
+pub const CATEGORY: &str = "category";
+pub const SUBCATEGORY: &str = "subcategory";
+pub const BODY_REGION: &str = "body_region";
+pub const YEAR: &str = "year";
 
 /// `outcome` value of the document that stands for a letter with no readable item.
 pub const NO_ITEM_OUTCOME: &str = "none";
@@ -57,6 +65,13 @@ pub struct Fields {
     pub layout: Field,
     pub path: Field,
     pub letter: Field,
+    pub cite_key: Field,
+    pub cite_ur: Field,
+    pub cite_imr: Field,
+    pub category: Field,
+    pub subcategory: Field,
+    pub body_region: Field,
+    pub year: Field,
 }
 
 /// The fields a plain word searches, with their boosts: the item and the diagnosis count
@@ -68,9 +83,6 @@ pub const DEFAULT_FIELDS: [(&str, f32); 5] =
 /// The default fields plus the case summary, for `--anywhere`.
 pub const ANYWHERE_FIELDS: [(&str, f32); 6] =
     [(PROCEDURE, 4.0), (DIAGNOSIS, 2.5), (CITATION, 1.5), (RATIONALE, 1.0), (TEXT, 1.0), (SUMMARY, 0.7)];
-
-/// Keyword fields whose values are exact (the query reader normalises their case).
-pub const KEYWORD_FIELDS: [&str; 4] = [CASE_NUMBER, OUTCOME, SEX, LAYOUT];
 
 fn prose(analyzer: &str) -> TextOptions {
     TextOptions::default()
@@ -102,13 +114,20 @@ pub fn build() -> (Schema, Fields) {
             DECISION_DATE,
             DateOptions::from(INDEXED).set_stored().set_fast().set_precision(DateTimePrecision::Seconds),
         ),
-        specialty: b.add_text_field(SPECIALTY, prose(IMR_PLAIN)),
-        licensure: b.add_text_field(LICENSURE, prose(IMR_PLAIN)),
-        age: b.add_u64_field(AGE, number),
+        specialty: b.add_text_field(SPECIALTY, prose(IMR_PLAIN).set_fast(RAW_TOKENIZER_NAME)),
+        licensure: b.add_text_field(LICENSURE, prose(IMR_PLAIN).set_fast(RAW_TOKENIZER_NAME)),
+        age: b.add_u64_field(AGE, number.clone()),
         sex: b.add_text_field(SEX, keyword.clone()),
-        layout: b.add_text_field(LAYOUT, keyword),
+        layout: b.add_text_field(LAYOUT, keyword.clone()),
         path: b.add_text_field(PATH, STRING | STORED),
         letter: b.add_text_field(LETTER, STORED),
+        cite_key: b.add_text_field(CITE_KEY, STRING | FAST),
+        cite_ur: b.add_text_field(CITE_UR, STRING | FAST),
+        cite_imr: b.add_text_field(CITE_IMR, STRING | FAST),
+        category: b.add_text_field(CATEGORY, keyword.clone()),
+        subcategory: b.add_text_field(SUBCATEGORY, keyword.clone()),
+        body_region: b.add_text_field(BODY_REGION, keyword.clone()),
+        year: b.add_u64_field(YEAR, number),
     };
     (b.build(), fields)
 }

@@ -2,6 +2,7 @@
 
 mod index;
 mod parse;
+mod report;
 mod search;
 mod show;
 
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Report(cmd) => report::run(&cmd),
     }
 }

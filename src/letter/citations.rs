@@ -77,6 +77,31 @@ impl CitedBy {
     }
 }
 
+/// The kind of a canonical key (keys are built with their kind's prefix).
+pub fn kind_of(key: &str) -> Kind {
+    if key == NO_EVIDENCE {
+        Kind::None
+    } else if key.starts_with("MTUS Chronic Pain") {
+        Kind::MtusChronicPain
+    } else if key.starts_with("MTUS Opioid") {
+        Kind::MtusOpioid
+    } else if key.starts_with("MTUS") {
+        Kind::MtusChapter
+    } else if key.starts_with("ODG") {
+        Kind::Odg
+    } else if key.starts_with("ACOEM") {
+        Kind::Acoem
+    } else if key.starts_with("Study") {
+        Kind::Study
+    } else if key == "UpToDate" {
+        Kind::Uptodate
+    } else if key.starts_with("URL: ") {
+        Kind::Url
+    } else {
+        Kind::Other
+    }
+}
+
 /// The key of "no evidence cited".
 pub const NO_EVIDENCE: &str = "No evidence cited";
 

@@ -191,7 +191,7 @@ pub fn labelled(section: &str, warnings: &mut Vec<String>) -> Vec<Decision> {
             ur_guideline,
             imr_guideline,
             rationale,
-            citations: Vec::new(),
+            ..Decision::default()
         });
         if let Some(heading) = cut_off {
             let (item, original_request, authorized) = read_heading(&heading);

@@ -13,6 +13,7 @@ macro_rules! re {
 }
 
 pub mod citations;
+pub mod classify;
 pub mod header;
 pub mod items;
 pub mod levels;

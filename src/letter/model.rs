@@ -183,6 +183,14 @@ pub struct Decision {
     /// The guidelines cited for this item, by the claims administrator and by IMR.
     #[serde(default)]
     pub citations: Vec<super::citations::Citation>,
+    /// The item's procedure category (`data/tables/procedure-categories.tsv`).
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub subcategory: Option<String>,
+    /// Body regions the item names (`data/tables/body-regions.tsv`, and spinal levels).
+    #[serde(default)]
+    pub body_regions: Vec<String>,
 }
 
 /// One Final Determination Letter.

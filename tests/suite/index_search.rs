@@ -149,7 +149,9 @@ fn an_index_of_another_version_says_to_rebuild() {
     let meta = t.path().join("meta.json");
     let text = std::fs::read_to_string(&meta).unwrap();
     assert!(text.contains("schema_version"), "{text}");
-    std::fs::write(&meta, text.replace("schema_version\\\":1", "schema_version\\\":999")).unwrap();
+    let stamped = regex::Regex::new(r#"schema_version\\":\d+"#).unwrap();
+    assert!(stamped.is_match(&text), "{text}");
+    std::fs::write(&meta, stamped.replace(&text, r#"schema_version\":999"#).as_ref()).unwrap();
     let out = t.imr(&["search", "knee"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);

@@ -1,0 +1,459 @@
+//! Reports: exact counts of decisions by citation, procedure category, specialty, year, body
+//! region, with upheld / overturned counts and the overturn rate. No printing here.
+//!
+//! Counting reads the fast fields of every matching decision in one pass (a collector), so
+//! counts are exact whatever the number of segments, and letters are never re-read.
+
+use crate::letter::citations;
+use crate::schema;
+use crate::search::{self, SearchError};
+use crate::store::Store;
+use serde::Serialize;
+use std::collections::HashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+/// What rows are keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// Canonical citation key (both guideline lines).
+    Citation,
+    /// Citation key, split by who cited it (`ur` / `imr`).
+    CitationBy,
+    Outcome,
+    Year,
+    Specialty,
+    Category,
+    Subcategory,
+    BodyRegion,
+}
+
+impl Dimension {
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Citation | Dimension::CitationBy => "citation",
+            Dimension::Outcome => "outcome",
+            Dimension::Year => "year",
+            Dimension::Specialty => "specialty",
+            Dimension::Category => "procedure category",
+            Dimension::Subcategory => "procedure subcategory",
+            Dimension::BodyRegion => "body region",
+        }
+    }
+}
+
+/// One row: decisions with this key (in this group), and their outcomes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub key: String,
+    /// The citation kind (citation reports only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// The second dimension's value (`--by`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Decisions with this key: the numerator of `share`.
+    pub decisions: u64,
+    /// Decisions in the row's group (or in the whole report): the denominator of `share`.
+    pub total: u64,
+    pub share: f64,
+    pub upheld: u64,
+    pub overturned: u64,
+    /// Decisions whose outcome the letter does not give.
+    pub unknown: u64,
+    /// overturned / (upheld + overturned); null when there are none.
+    pub overturn_rate: Option<f64>,
+}
+
+/// A finished report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub query: Option<String>,
+    /// How the query was read (empty without a query).
+    pub read_as: String,
+    pub rows_by: &'static str,
+    pub grouped_by: Option<&'static str>,
+    /// Matching decisions in all: the denominator of shares without a group.
+    pub decisions: u64,
+    pub upheld: u64,
+    pub overturned: u64,
+    pub rows: Vec<Row>,
+    /// Keys left out by `--top`.
+    pub more_rows: usize,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Tally {
+    decisions: u64,
+    upheld: u64,
+    overturned: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: Outcome) {
+        self.decisions += 1;
+        match o {
+            Outcome::Upheld => self.upheld += 1,
+            Outcome::Overturned => self.overturned += 1,
+            Outcome::Unknown => {}
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.decisions += other.decisions;
+        self.upheld += other.upheld;
+        self.overturned += other.overturned;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Upheld,
+    Overturned,
+    Unknown,
+}
+
+/// Reads one dimension's values for a document of one segment, as codes, and names them.
+enum Values {
+    Str(Option<StrColumn>),
+    U64(Option<Column<u64>>),
+}
+
+impl Values {
+    fn open(reader: &SegmentReader, dim: Dimension, cited_by: Option<citations::CitedBy>) -> tantivy::Result<Values> {
+        let ff = reader.fast_fields();
+        let field = match (dim, cited_by) {
+            (Dimension::Year, _) => return Ok(Values::U64(ff.u64(schema::YEAR).ok())),
+            (Dimension::Citation | Dimension::CitationBy, Some(citations::CitedBy::Ur)) => schema::CITE_UR,
+            (Dimension::Citation | Dimension::CitationBy, Some(citations::CitedBy::Imr)) => schema::CITE_IMR,
+            (Dimension::Citation | Dimension::CitationBy, None) => schema::CITE_KEY,
+            (Dimension::Outcome, _) => schema::OUTCOME,
+            (Dimension::Specialty, _) => schema::SPECIALTY,
+            (Dimension::Category, _) => schema::CATEGORY,
+            (Dimension::Subcategory, _) => schema::SUBCATEGORY,
+            (Dimension::BodyRegion, _) => schema::BODY_REGION,
+        };
+        Ok(Values::Str(ff.str(field)?))
+    }
+
+    fn codes(&self, doc: DocId, out: &mut Vec<u64>) {
+        out.clear();
+        match self {
+            Values::Str(Some(c)) => out.extend(c.term_ords(doc)),
+            Values::U64(Some(c)) => out.extend(c.values_for_doc(doc)),
+            _ => {}
+        }
+    }
+
+    fn name(&self, code: u64) -> String {
+        match self {
+            Values::Str(Some(c)) => {
+                let mut s = String::new();
+                match c.ord_to_str(code, &mut s) {
+                    Ok(true) => s,
+                    _ => format!("#{code}"),
+                }
+            }
+            _ => code.to_string(),
+        }
+    }
+}
+
+/// Code for "no value" (a decision without a year, say).
+const NONE_CODE: u64 = u64::MAX;
+
+/// Counts decisions by (key, group). Keys come from `keys` (for `CitationBy`, from the UR and
+/// IMR columns with the group set to who cited); groups from `groups`.
+struct Counter {
+    keys: Dimension,
+    groups: Option<Dimension>,
+}
+
+/// Per-segment counts, with names resolved at harvest (ords are per segment).
+type Counts = (HashMap<(String, String), Tally>, HashMap<String, Tally>, Tally);
+
+struct SegmentCounter {
+    outcome: Option<StrColumn>,
+    upheld: Option<u64>,
+    overturned: Option<u64>,
+    none: Option<u64>,
+    key_columns: Vec<(Values, Option<u64>)>,
+    groups: Option<Values>,
+    pairs: HashMap<(usize, u64, u64), Tally>,
+    group_totals: HashMap<u64, Tally>,
+    all: Tally,
+    scratch: Vec<u64>,
+    group_scratch: Vec<u64>,
+}
+
+const BY_UR: u64 = 0;
+const BY_IMR: u64 = 1;
+
+impl Collector for Counter {
+    type Fruit = Counts;
+    type Child = SegmentCounter;
+
+    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounter> {
+        let outcome = reader.fast_fields().str(schema::OUTCOME)?;
+        let ord = |value: &str| -> Option<u64> {
+            let col = outcome.as_ref()?;
+            col.dictionary().term_ord(value.as_bytes()).ok().flatten()
+        };
+        let key_columns = if self.keys == Dimension::CitationBy {
+            vec![
+                (Values::open(reader, self.keys, Some(citations::CitedBy::Ur))?, Some(BY_UR)),
+                (Values::open(reader, self.keys, Some(citations::CitedBy::Imr))?, Some(BY_IMR)),
+            ]
+        } else {
+            vec![(Values::open(reader, self.keys, None)?, None)]
+        };
+        let groups = match self.groups {
+            Some(Dimension::CitationBy) | None => None,
+            Some(g) => Some(Values::open(reader, g, None)?),
+        };
+        Ok(SegmentCounter {
+            upheld: ord("upheld"),
+            overturned: ord("overturned"),
+            none: ord(schema::NO_ITEM_OUTCOME),
+            outcome,
+            key_columns,
+            groups,
+            pairs: HashMap::new(),
+            group_totals: HashMap::new(),
+            all: Tally::default(),
+            scratch: Vec::new(),
+            group_scratch: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut merged: Counts = Default::default();
+        for (pairs, groups, all) in fruits {
+            for (k, t) in pairs {
+                merged.0.entry(k).or_default().merge(t);
+            }
+            for (k, t) in groups {
+                merged.1.entry(k).or_default().merge(t);
+            }
+            merged.2.merge(all);
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentCounter {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let ord = self.outcome.as_ref().and_then(|c| c.term_ords(doc).next());
+        if ord.is_some() && ord == self.none {
+            return; // a letter without items is not a decision
+        }
+        let outcome = match ord {
+            o if o.is_some() && o == self.upheld => Outcome::Upheld,
+            o if o.is_some() && o == self.overturned => Outcome::Overturned,
+            _ => Outcome::Unknown,
+        };
+        self.all.add(outcome);
+        let mut groups = std::mem::take(&mut self.group_scratch);
+        match &self.groups {
+            Some(g) => {
+                g.codes(doc, &mut groups);
+                groups.sort_unstable();
+                groups.dedup();
+                if groups.is_empty() {
+                    groups.push(NONE_CODE);
+                }
+            }
+            None => {
+                groups.clear();
+                groups.push(NONE_CODE);
+            }
+        }
+        for &g in &groups {
+            self.group_totals.entry(g).or_default().add(outcome);
+        }
+        let mut keys = std::mem::take(&mut self.scratch);
+        for (col, (values, fixed_group)) in self.key_columns.iter().enumerate() {
+            values.codes(doc, &mut keys);
+            keys.sort_unstable();
+            keys.dedup();
+            if keys.is_empty() {
+                keys.push(NONE_CODE);
+            }
+            for &k in &keys {
+                match fixed_group {
+                    Some(g) => self.pairs.entry((col, k, *g)).or_default().add(outcome),
+                    None => {
+                        for &g in &groups {
+                            self.pairs.entry((col, k, g)).or_default().add(outcome);
+                        }
+                    }
+                }
+            }
+        }
+        self.scratch = keys;
+        self.group_scratch = groups;
+    }
+
+    fn harvest(self) -> Counts {
+        let group_name = |g: u64, fixed: bool| -> String {
+            if fixed {
+                return if g == BY_UR { "ur".to_string() } else { "imr".to_string() };
+            }
+            match (&self.groups, g) {
+                (_, NONE_CODE) => String::new(),
+                (Some(values), g) => values.name(g),
+                (None, _) => String::new(),
+            }
+        };
+        let mut pairs: HashMap<(String, String), Tally> = HashMap::new();
+        for ((col, k, g), t) in self.pairs {
+            let (values, fixed) = &self.key_columns[col];
+            let key = if k == NONE_CODE { String::new() } else { values.name(k) };
+            pairs.entry((key, group_name(g, fixed.is_some()))).or_default().merge(t);
+        }
+        let mut groups: HashMap<String, Tally> = HashMap::new();
+        for (g, t) in self.group_totals {
+            groups.entry(group_name(g, false)).or_default().merge(t);
+        }
+        (pairs, groups, self.all)
+    }
+}
+
+/// The report's request.
+pub struct Request<'a> {
+    pub query: Option<&'a str>,
+    pub rows: Dimension,
+    pub by: Option<Dimension>,
+    pub top: Option<usize>,
+}
+
+/// What a row without a value is called.
+const NO_VALUE: &str = "(none)";
+
+pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, SearchError> {
+    let (query, read_as): (Box<dyn tantivy::query::Query>, String) = match req.query.filter(|q| !q.trim().is_empty()) {
+        Some(q) => {
+            let plan = search::plan(store, searcher, q, false)?;
+            let mut read =
+                if plan.reading.text.is_empty() { "every decision".to_string() } else { plan.reading.text.clone() };
+            if !plan.reading.outcomes.is_empty() {
+                let o: Vec<&str> = plan.reading.outcomes.iter().map(|o| o.as_str()).collect();
+                read.push_str(&format!(" + outcome:{}", o.join("|")));
+            }
+            if plan.scope == search::Scope::Item {
+                read.push_str(" (matched in the disputed item itself)");
+            }
+            (plan.query, read)
+        }
+        None => (Box::new(tantivy::query::AllQuery), String::new()),
+    };
+    let (keys, groups) =
+        if req.by == Some(Dimension::CitationBy) { (Dimension::CitationBy, None) } else { (req.rows, req.by) };
+    let (pairs, group_totals, all) = searcher.search(&query, &Counter { keys, groups })?;
+    let is_citation = matches!(req.rows, Dimension::Citation | Dimension::CitationBy);
+    let mut rows: Vec<Row> = pairs
+        .into_iter()
+        .filter(|((k, _), _)| !(is_citation && k.is_empty()))
+        .map(|((key, group), t)| {
+            let total = if keys == Dimension::CitationBy || groups.is_none() {
+                all.decisions
+            } else {
+                group_totals.get(&group).map_or(0, |g| g.decisions)
+            };
+            let decided = t.upheld + t.overturned;
+            Row {
+                kind: is_citation.then(|| citations::kind_of(&key).as_str()),
+                key: if key.is_empty() { NO_VALUE.to_string() } else { key },
+                group: (keys == Dimension::CitationBy || groups.is_some()).then(|| {
+                    if group.is_empty() {
+                        NO_VALUE.to_string()
+                    } else {
+                        group
+                    }
+                }),
+                decisions: t.decisions,
+                total,
+                share: if total > 0 { t.decisions as f64 / total as f64 } else { 0.0 },
+                upheld: t.upheld,
+                overturned: t.overturned,
+                unknown: t.decisions - decided,
+                overturn_rate: (decided > 0).then(|| t.overturned as f64 / decided as f64),
+            }
+        })
+        .collect();
+    // Biggest keys first (by their decisions over all groups), then groups in order.
+    let mut key_size: HashMap<String, u64> = HashMap::new();
+    for r in &rows {
+        *key_size.entry(r.key.clone()).or_default() += r.decisions;
+    }
+    let year_like = matches!(req.rows, Dimension::Year);
+    rows.sort_by(|a, b| {
+        let by_key = if year_like {
+            a.key.cmp(&b.key)
+        } else {
+            key_size[&b.key].cmp(&key_size[&a.key]).then_with(|| a.key.cmp(&b.key))
+        };
+        by_key.then_with(|| a.group.cmp(&b.group))
+    });
+    let mut more_rows = 0;
+    if let Some(top) = req.top {
+        let mut kept: Vec<String> = Vec::new();
+        rows.retain(|r| {
+            if kept.contains(&r.key) {
+                return true;
+            }
+            if kept.len() < top {
+                kept.push(r.key.clone());
+                true
+            } else {
+                false
+            }
+        });
+        more_rows = key_size.len().saturating_sub(kept.len());
+    }
+    let mut notes = Vec::new();
+    if is_citation {
+        notes.push("A decision citing several guidelines counts once under each; its two guideline lines (claims administrator and IMR reviewer) count once together unless split by cited-by.".to_string());
+    }
+    if matches!(req.rows, Dimension::Specialty | Dimension::BodyRegion)
+        || matches!(req.by, Some(Dimension::Specialty | Dimension::BodyRegion))
+    {
+        notes.push("A decision whose reviewer has several specialties, or whose item names several body regions, counts once under each.".to_string());
+    }
+    if all.decisions > all.upheld + all.overturned {
+        notes.push(format!(
+            "{} decisions have no outcome in their letter; they count in the decisions but not in the overturn rate.",
+            all.decisions - all.upheld - all.overturned
+        ));
+    }
+    let title = match (req.rows, req.by) {
+        (r, Some(b)) => format!(
+            "Decisions by {} and {}",
+            r.label(),
+            if b == Dimension::CitationBy { "who cited" } else { b.label() }
+        ),
+        (r, None) => format!("Decisions by {}", r.label()),
+    };
+    Ok(Report {
+        title,
+        query: req.query.map(str::to_string),
+        read_as,
+        rows_by: req.rows.label(),
+        grouped_by: req.by.map(|b| if b == Dimension::CitationBy { "cited by" } else { b.label() }),
+        decisions: all.decisions,
+        upheld: all.upheld,
+        overturned: all.overturned,
+        rows,
+        more_rows,
+        notes,
+    })
+}
