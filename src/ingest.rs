@@ -1,7 +1,7 @@
 //! Files -> parsed letters, in parallel, in a deterministic order, with every file accounted
 //! for. Shared by the commands that read letters (`parse` now, `index` next).
 
-use crate::letter::{self, Letter, Outcome};
+use crate::letter::{self, Letter, Outcome, Tables};
 use crate::source::{self, walk, Format, Source};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ impl Loaded {
 }
 
 /// Reads and parses one walked entry. Never panics past here: see `source::isolate`.
-pub fn load(entry: walk::Entry) -> Loaded {
+pub fn load(entry: walk::Entry, tables: &Tables) -> Loaded {
     match entry {
         walk::Entry::Skip(path, reason) => Loaded::Skipped { path, reason },
         walk::Entry::Error(path, reason) => Loaded::Failed { path, reason },
@@ -32,7 +32,7 @@ pub fn load(entry: walk::Entry) -> Loaded {
             match source::read(&path) {
                 Err(e) => Loaded::Failed { path, reason: e.to_string() },
                 Ok(Source::Skip(reason)) => Loaded::Skipped { path, reason },
-                Ok(Source::Text { text, from }) => match source::isolate(|| letter::parse(&text)) {
+                Ok(Source::Text { text, from }) => match source::isolate(|| letter::parse_with(&text, tables)) {
                     Ok(letter) => Loaded::Letter { path, format: from, bytes, letter: Box::new(letter) },
                     Err(e) => Loaded::Failed { path, reason: format!("parser {e}") },
                 },
@@ -89,6 +89,7 @@ const BATCH: usize = 256;
 pub fn run<E>(
     roots: &[PathBuf],
     threads: usize,
+    tables: &Tables,
     mut sink: impl FnMut(Loaded) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
@@ -96,7 +97,7 @@ pub fn run<E>(
     let mut entries = walk::walk(roots).peekable();
     while entries.peek().is_some() {
         let batch: Vec<walk::Entry> = entries.by_ref().take(BATCH).collect();
-        let loaded: Vec<Loaded> = pool.install(|| batch.into_par_iter().map(load).collect());
+        let loaded: Vec<Loaded> = pool.install(|| batch.into_par_iter().map(|e| load(e, tables)).collect());
         for l in loaded {
             tally.add(&l);
             if let Err(e) = sink(l) {

@@ -43,7 +43,8 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
 
     let fields = store.fields;
     let (mut decisions, mut files) = (0u64, 0u64);
-    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), |loaded| -> anyhow::Result<()> {
+    let user = crate::tables::UserTables::load()?;
+    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), &user.tables(), |loaded| -> anyhow::Result<()> {
         match loaded {
             Loaded::Letter { path, format, letter, .. } => {
                 let key = identity(&path);

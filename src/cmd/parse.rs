@@ -20,7 +20,8 @@ pub fn run(args: &ParseArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), |loaded| -> io::Result<()> {
+    let user = crate::tables::UserTables::load()?;
+    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), &user.tables(), |loaded| -> io::Result<()> {
         match loaded {
             Loaded::Letter { path, format, mut letter, .. } => {
                 if !args.text && letter.layout != Layout::Unknown {

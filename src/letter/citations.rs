@@ -188,7 +188,15 @@ impl Table {
         }
         let compile = |rows: &[(String, String)]| -> Result<Names, TableError> {
             let bad = |e: regex::Error| TableError { table: name.to_string(), line: 0, reason: e.to_string() };
-            let patterns: Vec<String> = rows.iter().map(|(p, _)| format!(r"\b(?:{p})\b")).collect();
+            // A word boundary closes a pattern that ends in a letter or digit; one that ends in
+            // punctuation (`pain \(chronic\)`) ends where it ends.
+            let patterns: Vec<String> = rows
+                .iter()
+                .map(|(p, _)| {
+                    let close = if p.ends_with(|c: char| c.is_alphanumeric()) { r"\b" } else { "" };
+                    format!(r"\b(?:{p}){close}")
+                })
+                .collect();
             let set = RegexSetBuilder::new(&patterns).case_insensitive(true).build().map_err(bad)?;
             let mut compiled = Vec::with_capacity(rows.len());
             for (pattern, (_, canonical)) in patterns.iter().zip(rows) {
@@ -297,11 +305,7 @@ pub fn for_item(ur: Option<&str>, imr: Option<&str>, table: &Table) -> Vec<Citat
         let mut mine = extract(imr, CitedBy::Imr, table);
         if mine.is_empty() && SAME_AS_UR.is_match(imr) {
             let raw = crate::letter::text::clean(imr);
-            mine = out
-                .iter()
-                .filter(|c| c.kind != Kind::None)
-                .map(|c| Citation { cited_by: CitedBy::Imr, raw: raw.clone(), ..c.clone() })
-                .collect();
+            mine = out.iter().map(|c| Citation { cited_by: CitedBy::Imr, raw: raw.clone(), ..c.clone() }).collect();
         }
         out.extend(mine);
     }
@@ -534,6 +538,12 @@ fn clean_topic(s: &str) -> Option<String> {
     let s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ':' | ';' | '-' | '/' | '\u{2013}'));
     let s = balance(s);
     let s = crate::letter::text::clean(&s);
+    let s = s
+        .strip_suffix(" and the")
+        .or_else(|| s.strip_suffix(" and"))
+        .unwrap_or(&s)
+        .trim_end_matches([',', ' '])
+        .to_string();
     (!s.is_empty() && s.len() <= 200).then_some(s)
 }
 

@@ -154,14 +154,29 @@ fn detect(s: &Sections, flat: &str) -> Layout {
     }
 }
 
-/// Parses one letter's extracted text with the built-in citation table. Never fails; see
-/// `Letter::warnings`.
-pub fn parse(raw: &str) -> Letter {
-    parse_with(raw, citations::Table::builtin())
+/// The data tables the parser reads names from: citation variants and the procedure
+/// category / body region classification.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    pub citations: &'a citations::Table,
+    pub classifier: &'a classify::Classifier,
 }
 
-/// [`parse`] with a given citation variant table (the built-in one plus a user's rows).
-pub fn parse_with(raw: &str, table: &citations::Table) -> Letter {
+impl Tables<'static> {
+    /// The tables built into the binary (`data/tables/`).
+    pub fn builtin() -> Tables<'static> {
+        Tables { citations: citations::Table::builtin(), classifier: classify::Classifier::builtin() }
+    }
+}
+
+/// Parses one letter's extracted text with the built-in tables. Never fails; see
+/// `Letter::warnings`.
+pub fn parse(raw: &str) -> Letter {
+    parse_with(raw, &Tables::builtin())
+}
+
+/// [`parse`] with given tables (the built-in ones plus a user's rows).
+pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
     let flat = text::lines(raw).join("\n");
     let sections = Sections::find(&flat);
     let layout = detect(&sections, &flat);
@@ -235,7 +250,11 @@ pub fn parse_with(raw: &str, table: &citations::Table) -> Letter {
     };
 
     for d in &mut items {
-        d.citations = citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), table);
+        d.citations = citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), tables.citations);
+        let c = tables.classifier.category(&d.item);
+        d.category = Some(c.category);
+        d.subcategory = c.subcategory;
+        d.body_regions = tables.classifier.regions(&d.item);
     }
 
     let case_number = header::case_number(header_text).or_else(|| header::case_number(&flat));

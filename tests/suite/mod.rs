@@ -2,5 +2,6 @@ mod env;
 mod index_search;
 mod parse_cli;
 mod real_corpus;
+mod reports;
 mod sample_corpus;
 mod schema;

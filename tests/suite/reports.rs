@@ -1,0 +1,228 @@
+//! `imr report` on the sample corpus, checked against counts computed here from `imr parse`
+//! output (not from the index); and the real letters' citations (skipped when absent).
+
+use super::env::{imr, json_lines, repo, shared, stderr, TestIndex};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// (decisions, upheld, overturned) per key, from parsed letters.
+type Counts = BTreeMap<String, (u64, u64, u64)>;
+
+fn parsed_items() -> Vec<Value> {
+    let out = imr(&repo(), &["parse", "data/letters"]);
+    json_lines(&out)
+        .into_iter()
+        .flat_map(|l| {
+            let letter = l.clone();
+            l["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |i| {
+                    let mut i = i.clone();
+                    i["letter"] = letter.clone();
+                    i
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn count(items: &[Value], keys_of: impl Fn(&Value) -> Vec<String>) -> Counts {
+    let mut c = Counts::new();
+    for i in items {
+        let keys: BTreeSet<String> = keys_of(i).into_iter().collect();
+        for k in keys {
+            let e = c.entry(k).or_default();
+            e.0 += 1;
+            e.1 += u64::from(i["outcome"] == "upheld");
+            e.2 += u64::from(i["outcome"] == "overturned");
+        }
+    }
+    c
+}
+
+fn report_rows(t: &TestIndex, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = t.imr(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    json_lines(&out)
+}
+
+fn as_counts(rows: &[Value], key: impl Fn(&Value) -> String) -> Counts {
+    rows.iter()
+        .map(|r| {
+            (
+                key(r),
+                (r["decisions"].as_u64().unwrap(), r["upheld"].as_u64().unwrap(), r["overturned"].as_u64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn citation_report_counts_equal_counts_from_the_parsed_letters() {
+    let t = TestIndex::sample();
+    let items = parsed_items();
+    assert_eq!(items.len(), 140);
+    let cited =
+        |i: &Value| i["citations"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap().to_string()).collect();
+    let want = count(&items, cited);
+    let rows = report_rows(&t, &["citations"]);
+    assert_eq!(as_counts(&rows, |r| r["key"].as_str().unwrap().to_string()), want);
+    for r in &rows {
+        assert_eq!(r["total"], 140, "the denominator is every decision");
+        let (d, o) = (r["decisions"].as_f64().unwrap(), r["overturned"].as_f64().unwrap());
+        let decided = r["upheld"].as_f64().unwrap() + o;
+        assert!((r["share"].as_f64().unwrap() - d / 140.0).abs() < 1e-9);
+        if decided > 0.0 {
+            assert!((r["overturn_rate"].as_f64().unwrap() - o / decided).abs() < 1e-9);
+        }
+        for key in ["key", "kind", "decisions", "share", "upheld", "overturned", "overturn_rate"] {
+            assert!(r.get(key).is_some(), "no {key} in {r}");
+        }
+    }
+    // Split by who cited.
+    let by = report_rows(&t, &["citations", "--by", "cited-by"]);
+    for who in ["ur", "imr"] {
+        let want = count(&items, |i| {
+            i["citations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["cited_by"] == who)
+                .map(|c| c["key"].as_str().unwrap().to_string())
+                .collect()
+        });
+        let got: Vec<Value> = by.iter().filter(|r| r["group"] == who).cloned().collect();
+        assert_eq!(as_counts(&got, |r| r["key"].as_str().unwrap().to_string()), want, "{who}");
+    }
+    // --top keeps the biggest rows and says how many were left out.
+    let top = report_rows(&t, &["citations", "--top", "3"]);
+    assert_eq!(top.len(), 3);
+    assert_eq!(top, rows[..3].to_vec());
+}
+
+#[test]
+fn outcome_reports_by_year_category_and_region() {
+    let t = TestIndex::sample();
+    let items = parsed_items();
+    let year =
+        |i: &Value| vec![i["letter"]["decision_date"].as_str().map_or("(none)".to_string(), |d| d[..4].to_string())];
+    assert_eq!(
+        as_counts(&report_rows(&t, &["outcomes", "--by", "year"]), |r| r["key"].as_str().unwrap().to_string()),
+        count(&items, year)
+    );
+    let category = |i: &Value| vec![i["category"].as_str().unwrap_or("(none)").to_string()];
+    assert_eq!(
+        as_counts(&report_rows(&t, &["outcomes", "--by", "procedure-category"]), |r| r["key"]
+            .as_str()
+            .unwrap()
+            .to_string()),
+        count(&items, category)
+    );
+    let regions = |i: &Value| {
+        let r: Vec<String> =
+            i["body_regions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        if r.is_empty() {
+            vec!["(none)".to_string()]
+        } else {
+            r
+        }
+    };
+    assert_eq!(
+        as_counts(&report_rows(&t, &["outcomes", "--by", "body-region"]), |r| r["key"].as_str().unwrap().to_string()),
+        count(&items, regions)
+    );
+    let specialty = |i: &Value| {
+        i["letter"]["reviewer"]["specialties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        as_counts(&report_rows(&t, &["outcomes", "--by", "specialty"]), |r| r["key"].as_str().unwrap().to_string()),
+        count(&items, specialty)
+    );
+}
+
+#[test]
+fn a_query_limits_the_report_to_the_decisions_it_matches() {
+    let t = TestIndex::sample();
+    let matched = t.hits("acupuncture").len() as u64;
+    assert!(matched > 0);
+    let rows = report_rows(&t, &["citations", "acupuncture"]);
+    assert!(rows.iter().all(|r| r["total"] == matched), "{rows:?}");
+    let overturned = t.hits("acupuncture overturned").len() as u64;
+    let by_outcome = report_rows(&t, &["outcomes", "--by", "year", "acupuncture"]);
+    assert_eq!(by_outcome.iter().map(|r| r["overturned"].as_u64().unwrap()).sum::<u64>(), overturned);
+    let bad = t.imr(&["report", "citations", "hip AND"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).starts_with("imr: bad query"));
+}
+
+#[test]
+fn table_csv_and_html_formats() {
+    let t = TestIndex::sample();
+    let table = t.imr(&["report", "citations", "--top", "5"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("decisions / total (share)") && text.contains("/140 ("), "{text}");
+    assert!(text.contains("more (--top)"), "{text}");
+    let csv = t.imr(&["report", "outcomes", "--by", "procedure-category", "--format", "csv"]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("key,kind,group,decisions,total,share,upheld,overturned,unknown,overturn_rate"));
+    assert!(lines.all(|l| l.split(',').count() >= 10), "{csv}");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let out = t.imr(&["report", "citations", "--format", "html", "-o", page.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>") && html.contains("class=\"bar\""));
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(!html.contains(external), "the page must not load anything: {external}");
+    }
+}
+
+#[test]
+fn real_letters_every_item_has_its_citations() {
+    let Some(dir) = shared("corpus/real-2016") else { return };
+    let out = imr(&repo(), &["parse", dir.to_str().unwrap()]);
+    let mut problems = Vec::new();
+    let mut keys = BTreeSet::new();
+    for l in json_lines(&out) {
+        for (n, i) in l["items"].as_array().unwrap().iter().enumerate() {
+            let cites = i["citations"].as_array().unwrap();
+            let at = format!("{} item {}", l["case_number"], n + 1);
+            if cites.is_empty() {
+                problems.push(format!("{at}: no citation"));
+            }
+            for (who, line) in [("ur", "ur_guideline"), ("imr", "imr_guideline")] {
+                if i[line].is_string() && !cites.iter().any(|c| c["cited_by"] == who) {
+                    problems.push(format!("{at}: nothing read from its {line}: {}", i[line]));
+                }
+            }
+            for c in cites {
+                let key = c["key"].as_str().unwrap();
+                keys.insert(key.to_string());
+                if key.contains("not named") && c["kind"] != "odg" {
+                    problems.push(format!("{at}: {key}: {}", c["raw"]));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for key in [
+        "MTUS Chronic Pain Medical Treatment",
+        "MTUS Low Back Complaints",
+        "ODG Low Back",
+        "No evidence cited",
+        "MTUS Opioid Treatment",
+    ] {
+        assert!(keys.contains(key), "{key} not found in {keys:?}");
+    }
+}
