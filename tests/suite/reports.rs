@@ -226,3 +226,35 @@ fn real_letters_every_item_has_its_citations() {
         assert!(keys.contains(key), "{key} not found in {keys:?}");
     }
 }
+
+#[test]
+fn every_guideline_line_of_the_sample_letters_gives_its_citations() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for i in parsed_items() {
+        let cites = i["citations"].as_array().unwrap();
+        let at = format!("{} {:?}", i["letter"]["path"], i["item"]);
+        for (who, line) in [("ur", "ur_guideline"), ("imr", "imr_guideline")] {
+            let Some(text) = i[line].as_str() else { continue };
+            seen += 1;
+            let mine: Vec<&Value> = cites.iter().filter(|c| c["cited_by"] == who).collect();
+            if mine.is_empty() {
+                problems.push(format!("{at}: nothing read from {line}: {text}"));
+            }
+            for c in mine {
+                let raw = c["raw"].as_str().unwrap();
+                // The raw text is the line's own (or, for "relied upon by the Claims
+                // Administrator", the claims administrator's line it refers to).
+                let ur = i["ur_guideline"].as_str().unwrap_or("");
+                if !text.contains(raw) && !ur.contains(raw) && raw != text.trim_end_matches('.') {
+                    problems.push(format!("{at}: raw {raw:?} is not in the line"));
+                }
+                if c["key"].as_str().unwrap().contains("MTUS (chapter not named)") {
+                    problems.push(format!("{at}: MTUS chapter not recognised in {raw:?}"));
+                }
+            }
+        }
+    }
+    assert!(seen > 200, "{seen} guideline lines");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
