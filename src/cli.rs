@@ -23,11 +23,13 @@ pub enum Command {
 
     /// Index letters (PDF or text) so that `imr search` can find their decisions.
     ///
-    /// Folders are walked like `imr parse` does, every letter is read and parsed in parallel,
-    /// and each disputed item becomes one searchable decision. Indexing the same files again
-    /// replaces their decisions (no duplicates). The index goes to --index, else $IMR_INDEX,
-    /// else the user's data folder (~/.local/share/imr-search/index). Exit status: 0 when no
-    /// file failed, 2 otherwise (the letters that were read are still indexed).
+    /// Folders are walked like `imr parse` does, letters are read and parsed in parallel, and
+    /// each disputed item becomes one searchable decision. On an existing index only new and
+    /// changed files are read (by path, size, modification time and content hash); letters
+    /// whose files are gone from the folders named are removed. The index goes to --index,
+    /// else $IMR_INDEX, else the user's data folder (~/.local/share/imr-search/index); the text
+    /// of PDFs is cached beside it (INDEX.text-cache). Exit status: 0 when no file failed, 2
+    /// otherwise (the letters that were read are still indexed).
     Index(IndexArgs),
 
     /// Search the indexed decisions: one result per disputed item, best first.
@@ -47,6 +49,13 @@ pub enum Command {
 
     /// Show one indexed letter in full: header, reviewer, summary, every item.
     Show(ShowArgs),
+
+    /// Check the index: checksums, versions, and (given folders) whether it matches them.
+    ///
+    /// Exit status: 0 when the index is sound and up to date, 1 when files were added,
+    /// changed or removed since it was built (run `imr index` on the folders), 2 when it is
+    /// damaged or of another version (rebuild it with `imr index --rebuild`).
+    Verify(VerifyArgs),
 
     /// Count decisions by guideline cited, procedure category, specialty, year or body
     /// region, with upheld / overturned counts and overturn rates (exact counts).
@@ -159,9 +168,15 @@ pub struct IndexArgs {
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
 
-    /// Delete the existing index first and build it anew.
+    /// Build a new index beside the old one and swap it in when complete (searches keep
+    /// using the old one meanwhile). Needed after an upgrade that changes the index format.
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Commit after this many new or changed letters (and at least every minute), so that an
+    /// interrupted run loses at most one batch; the next run picks up where it stopped.
+    #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub commit_every: u64,
 
     /// Worker threads for reading and parsing (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
@@ -204,6 +219,17 @@ pub struct ShowArgs {
     /// The letter as JSON (the `imr parse` shape).
     #[arg(long)]
     pub json: bool,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The folders of letters the index should match.
+    #[arg(value_name = "FOLDER")]
+    pub paths: Vec<PathBuf>,
 
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]

@@ -53,6 +53,18 @@ pub fn outcome_value(o: Option<Outcome>) -> &'static str {
 /// The documents for one letter. `path` is the letter's canonical path (its identity in the
 /// index); `format` says what its text was read from.
 pub fn documents(f: &Fields, letter: &Letter, path: &str, format: &str) -> Vec<TantivyDocument> {
+    documents_of_file(f, letter, path, format, None)
+}
+
+/// [`documents`], stamped with the file's size, modification time and content hash so a
+/// later run can tell the file is unchanged.
+pub fn documents_of_file(
+    f: &Fields,
+    letter: &Letter,
+    path: &str,
+    format: &str,
+    facts: Option<&crate::ingest::Facts>,
+) -> Vec<TantivyDocument> {
     let common = |doc: &mut TantivyDocument, item_no: u64| {
         if let Some(c) = &letter.case_number {
             doc.add_text(f.case_number, c);
@@ -127,6 +139,11 @@ pub fn documents(f: &Fields, letter: &Letter, path: &str, format: &str) -> Vec<T
         doc.add_text(f.outcome, NO_ITEM_OUTCOME);
         doc.add_text(f.text, &letter.text);
         docs.push(doc);
+    }
+    if let Some(facts) = facts {
+        docs[0].add_u64(f.file_size, facts.size);
+        docs[0].add_u64(f.file_mtime, facts.mtime);
+        docs[0].add_text(f.content_hash, &facts.hash);
     }
     let mut letter = letter.clone();
     if letter.layout != crate::letter::Layout::Unknown {

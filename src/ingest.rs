@@ -6,10 +6,46 @@ use crate::source::{self, walk, Format, Source};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// What identifies a file's content: its size and modification time (cheap, from the
+/// folder) and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub size: u64,
+    /// Nanoseconds since 1970 (0 when the file system does not say).
+    pub mtime: u64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub hash: String,
+}
+
+/// Size and modification time of a file.
+pub fn stat(path: &Path) -> std::io::Result<(u64, u64)> {
+    let m = std::fs::metadata(path)?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+    Ok((m.len(), mtime))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Files larger than this are not letters (real ones are under 1 MB); they are skipped
+/// without being read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// What became of one file.
 #[derive(Debug)]
 pub enum Loaded {
-    Letter { path: PathBuf, format: Format, bytes: u64, letter: Box<Letter> },
+    Letter { path: PathBuf, format: Format, facts: Facts, letter: Box<Letter> },
     Skipped { path: PathBuf, reason: String },
     Failed { path: PathBuf, reason: String },
 }
@@ -22,20 +58,89 @@ impl Loaded {
     }
 }
 
+/// Where extracted PDF text is kept, by content hash, so an unchanged PDF is never extracted
+/// twice (a rebuild re-parses the cached text).
+#[derive(Debug, Clone)]
+pub struct TextCache {
+    pub dir: PathBuf,
+}
+
+impl TextCache {
+    fn file(&self, hash: &str) -> PathBuf {
+        self.dir.join(&hash[..2]).join(format!("{hash}.txt"))
+    }
+
+    fn get(&self, hash: &str) -> Option<String> {
+        std::fs::read_to_string(self.file(hash)).ok()
+    }
+
+    /// Best effort: a cache that cannot be written only costs time later.
+    fn put(&self, hash: &str, text: &str) {
+        let file = self.file(hash);
+        if let Some(parent) = file.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, &file);
+        }
+    }
+
+    /// Deletes cached texts whose hash `keep` does not hold. Returns how many were deleted.
+    pub fn prune(&self, keep: &std::collections::HashSet<String>) -> usize {
+        let mut removed = 0;
+        let Ok(shards) = std::fs::read_dir(&self.dir) else { return 0 };
+        for shard in shards.flatten() {
+            let Ok(files) = std::fs::read_dir(shard.path()) else { continue };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                let hash = name.trim_end_matches(".txt");
+                if !keep.contains(hash) && std::fs::remove_file(f.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        removed
+    }
+}
+
 /// Reads and parses one walked entry. Never panics past here: see `source::isolate`.
-pub fn load(entry: walk::Entry, tables: &Tables) -> Loaded {
-    match entry {
-        walk::Entry::Skip(path, reason) => Loaded::Skipped { path, reason },
-        walk::Entry::Error(path, reason) => Loaded::Failed { path, reason },
-        walk::Entry::File(path) => {
-            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-            match source::read(&path) {
-                Err(e) => Loaded::Failed { path, reason: e.to_string() },
-                Ok(Source::Skip(reason)) => Loaded::Skipped { path, reason },
-                Ok(Source::Text { text, from }) => match source::isolate(|| letter::parse_with(&text, tables)) {
-                    Ok(letter) => Loaded::Letter { path, format: from, bytes, letter: Box::new(letter) },
-                    Err(e) => Loaded::Failed { path, reason: format!("parser {e}") },
-                },
+pub fn load(entry: walk::Entry, tables: &Tables, cache: Option<&TextCache>) -> Loaded {
+    let path = match entry {
+        walk::Entry::Skip(path, reason) => return Loaded::Skipped { path, reason },
+        walk::Entry::Error(path, reason) => return Loaded::Failed { path, reason },
+        walk::Entry::File(path) => path,
+    };
+    let (size, mtime) = match stat(&path) {
+        Ok(s) => s,
+        Err(e) => return Loaded::Failed { path, reason: format!("cannot read: {e}") },
+    };
+    if size > MAX_FILE_BYTES {
+        let reason =
+            format!("too large to be a letter ({:.0} MB; the limit is {} MB)", size as f64 / 1e6, MAX_FILE_BYTES >> 20);
+        return Loaded::Skipped { path, reason };
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => return Loaded::Failed { path, reason: format!("cannot read: {e}") },
+    };
+    let facts = Facts { size: bytes.len() as u64, mtime, hash: sha256_hex(&bytes) };
+    let cached = cache.and_then(|c| c.get(&facts.hash));
+    let was_cached = cached.is_some();
+    let read = match cached {
+        Some(text) => Ok(Source::Text { text, from: Format::Pdf }),
+        None => source::isolate(|| source::from_bytes(&bytes)).and_then(|r| r),
+    };
+    match read {
+        Err(e) => Loaded::Failed { path, reason: e.to_string() },
+        Ok(Source::Skip(reason)) => Loaded::Skipped { path, reason },
+        Ok(Source::Text { text, from }) => {
+            if let (Some(c), Format::Pdf, false) = (cache, from, was_cached) {
+                c.put(&facts.hash, &text);
+            }
+            match source::isolate(|| letter::parse_with(&text, tables)) {
+                Ok(letter) => Loaded::Letter { path, format: from, facts, letter: Box::new(letter) },
+                Err(e) => Loaded::Failed { path, reason: format!("parser {e}") },
             }
         }
     }
@@ -63,9 +168,9 @@ impl Tally {
         match loaded {
             Loaded::Skipped { .. } => self.skipped += 1,
             Loaded::Failed { .. } => self.failed += 1,
-            Loaded::Letter { bytes, letter, .. } => {
+            Loaded::Letter { facts, letter, .. } => {
                 self.parsed += 1;
-                self.bytes += bytes;
+                self.bytes += facts.size;
                 self.items += letter.items.len() as u64;
                 for d in &letter.items {
                     match d.outcome {
@@ -90,14 +195,25 @@ pub fn run<E>(
     roots: &[PathBuf],
     threads: usize,
     tables: &Tables,
+    sink: impl FnMut(Loaded) -> Result<(), E>,
+) -> anyhow::Result<Result<Tally, E>> {
+    run_entries(walk::walk(roots), threads, tables, None, sink)
+}
+
+/// [`run`] over given walk entries, with an optional PDF text cache.
+pub fn run_entries<E>(
+    entries: impl Iterator<Item = walk::Entry>,
+    threads: usize,
+    tables: &Tables,
+    cache: Option<&TextCache>,
     mut sink: impl FnMut(Loaded) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let mut tally = Tally::default();
-    let mut entries = walk::walk(roots).peekable();
+    let mut entries = entries.peekable();
     while entries.peek().is_some() {
         let batch: Vec<walk::Entry> = entries.by_ref().take(BATCH).collect();
-        let loaded: Vec<Loaded> = pool.install(|| batch.into_par_iter().map(|e| load(e, tables)).collect());
+        let loaded: Vec<Loaded> = pool.install(|| batch.into_par_iter().map(|e| load(e, tables, cache)).collect());
         for l in loaded {
             tally.add(&l);
             if let Err(e) = sink(l) {
@@ -106,4 +222,41 @@ pub fn run<E>(
         }
     }
     Ok(Ok(tally))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_or_is_huge_is_accounted_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = load(walk::Entry::File(dir.path().join("gone.txt")), &Tables::builtin(), None);
+        assert!(matches!(gone, Loaded::Failed { ref reason, .. } if reason.starts_with("cannot read")), "{gone:?}");
+        let big = dir.path().join("big.txt");
+        std::fs::File::create(&big).unwrap().set_len(MAX_FILE_BYTES + 1).unwrap();
+        let got = load(walk::Entry::File(big), &Tables::builtin(), None);
+        assert!(matches!(got, Loaded::Skipped { ref reason, .. } if reason.starts_with("too large")), "{got:?}");
+    }
+
+    #[test]
+    fn pdf_text_is_cached_by_content_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TextCache { dir: dir.path().join("cache") };
+        let pdf = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/letters/c-2016/CM16-0995187.pdf");
+        let first = load(walk::Entry::File(pdf.clone()), &Tables::builtin(), Some(&cache));
+        let Loaded::Letter { facts, letter, .. } = first else { panic!("{first:?}") };
+        let cached = cache.file(&facts.hash);
+        assert!(cached.is_file());
+        // A cached text is used instead of the PDF: prove it by changing the cached text.
+        let text = std::fs::read_to_string(&cached).unwrap();
+        std::fs::write(&cached, text.replace("Case Number:", "Case Number: CM99-0000001 X")).unwrap();
+        let second = load(walk::Entry::File(pdf), &Tables::builtin(), Some(&cache));
+        let Loaded::Letter { letter: again, .. } = second else { panic!() };
+        assert_ne!(letter.case_number, again.case_number);
+        assert_eq!(again.case_number.as_deref(), Some("CM99-0000001"));
+        let keep = std::collections::HashSet::new();
+        assert_eq!(cache.prune(&keep), 1);
+        assert!(!cached.exists());
+    }
 }

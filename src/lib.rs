@@ -5,6 +5,7 @@
 //! The `imr` binary is a thin shell over `cmd`.
 
 pub mod analysis;
+pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod document;

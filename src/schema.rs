@@ -13,7 +13,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -40,6 +40,9 @@ pub const CATEGORY: &str = "category";
 pub const SUBCATEGORY: &str = "subcategory";
 pub const BODY_REGION: &str = "body_region";
 pub const YEAR: &str = "year";
+pub const FILE_SIZE: &str = "file_size";
+pub const FILE_MTIME: &str = "file_mtime";
+pub const CONTENT_HASH: &str = "content_hash";
 
 /// `outcome` value of the document that stands for a letter with no readable item.
 pub const NO_ITEM_OUTCOME: &str = "none";
@@ -72,6 +75,9 @@ pub struct Fields {
     pub subcategory: Field,
     pub body_region: Field,
     pub year: Field,
+    pub file_size: Field,
+    pub file_mtime: Field,
+    pub content_hash: Field,
 }
 
 /// The fields a plain word searches, with their boosts: the item and the diagnosis count
@@ -119,7 +125,7 @@ pub fn build() -> (Schema, Fields) {
         age: b.add_u64_field(AGE, number.clone()),
         sex: b.add_text_field(SEX, keyword.clone()),
         layout: b.add_text_field(LAYOUT, keyword.clone()),
-        path: b.add_text_field(PATH, STRING | STORED),
+        path: b.add_text_field(PATH, STRING | STORED | FAST),
         letter: b.add_text_field(LETTER, STORED),
         cite_key: b.add_text_field(CITE_KEY, STRING | FAST),
         cite_ur: b.add_text_field(CITE_UR, STRING | FAST),
@@ -128,6 +134,9 @@ pub fn build() -> (Schema, Fields) {
         subcategory: b.add_text_field(SUBCATEGORY, keyword.clone()),
         body_region: b.add_text_field(BODY_REGION, keyword.clone()),
         year: b.add_u64_field(YEAR, number),
+        file_size: b.add_u64_field(FILE_SIZE, STORED | FAST),
+        file_mtime: b.add_u64_field(FILE_MTIME, STORED | FAST),
+        content_hash: b.add_text_field(CONTENT_HASH, STRING | STORED | FAST),
     };
     (b.build(), fields)
 }

@@ -74,12 +74,8 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens the index at `path` for writing, creating it when absent. With `rebuild`, an
-    /// existing index there is deleted first.
-    pub fn open_or_create(path: &Path, rebuild: bool) -> anyhow::Result<Store> {
-        if rebuild && is_index(path) {
-            remove_index_files(path)?;
-        }
+    /// Opens the index at `path` for writing, creating it when absent.
+    pub fn open_or_create(path: &Path) -> anyhow::Result<Store> {
         if is_index(path) {
             let index =
                 Index::open_in_dir(path).with_context(|| format!("cannot open the index at {}", path.display()))?;
@@ -95,7 +91,7 @@ impl Store {
     }
 
     fn checked(index: Index, path: &Path) -> anyhow::Result<Store> {
-        let rebuild = || format!("rebuild it with `imr index --rebuild FOLDER --index {}`", path.display());
+        let rebuild = || format!("rebuild it with `imr index --rebuild FOLDER... --index {}`", path.display());
         let (schema, fields) = schema::build();
         let metas = index.load_metas().with_context(|| format!("cannot read the index at {}", path.display()))?;
         match metas.payload.as_deref().map(serde_json::from_str::<Stamp>) {
@@ -125,6 +121,14 @@ impl Store {
         Ok(Store { index, fields, path: path.to_path_buf() })
     }
 
+    /// An empty index in memory (for tests and fuzzing).
+    pub fn in_ram() -> Store {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_ram(schema);
+        register(&index);
+        Store { index, fields, path: PathBuf::from(":memory:") }
+    }
+
     /// A reader that sees the last commit and never reloads by itself.
     pub fn reader(&self) -> anyhow::Result<IndexReader> {
         self.index
@@ -133,21 +137,4 @@ impl Store {
             .try_into()
             .map_err(|e| anyhow!("cannot read the index at {}: {e}", self.path.display()))
     }
-}
-
-/// Deletes an index's own files (and only those: tantivy's files and lock files), so a
-/// mistaken `--index ~/Documents --rebuild` cannot delete a user's documents.
-fn remove_index_files(path: &Path) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(path).with_context(|| format!("cannot list {}", path.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        let ours = name == "meta.json"
-            || name == ".managed.json"
-            || name.starts_with(".tantivy-")
-            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|ext| name.ends_with(ext));
-        if ours && entry.file_type()?.is_file() {
-            std::fs::remove_file(entry.path()).with_context(|| format!("cannot remove {}", entry.path().display()))?;
-        }
-    }
-    Ok(())
 }

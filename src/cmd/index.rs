@@ -1,35 +1,133 @@
-//! `imr index`: letters -> the index. Reading and parsing run on rayon's threads; tantivy's
-//! own threads build the segments; one commit at the end carries the version stamp.
+//! `imr index`: letters -> the index, incrementally. Files whose path, size and modification
+//! time match the index are not read; new and changed files are read and parsed on rayon's
+//! threads; letters whose files are gone from the folders named are removed. Commits come in
+//! batches, each stamped with the versions, so an interrupted run loses at most one batch and
+//! the next run completes it. `--rebuild` builds beside the old index and swaps it in.
 
+use crate::catalog::{self, FileStamp};
 use crate::cli::IndexArgs;
 use crate::document;
-use crate::ingest::{self, Loaded, Tally};
+use crate::ingest::{self, Loaded, TextCache};
 use crate::schema::{Fields, NO_ITEM_OUTCOME};
+use crate::source::walk::{self, Entry};
 use crate::store::{self, Stamp, Store};
+use crate::tables::UserTables;
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::HashSet;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{IndexWriter, TantivyError, Term};
+use tantivy::{Index, IndexWriter, TantivyError, Term};
 
 /// tantivy's indexing memory, shared by its threads.
 const WRITER_BUDGET: usize = 256 * 1024 * 1024;
+/// Commit at least this often while letters keep coming.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 
 pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
-    let path = args.index.clone().unwrap_or_else(store::default_location);
-    let store = Store::open_or_create(&path, args.rebuild)?;
-    let mut writer: IndexWriter = match store.index.writer(WRITER_BUDGET) {
-        Ok(w) => w,
+    let target = args.index.clone().unwrap_or_else(store::default_location);
+    let user = UserTables::load()?;
+    let cache = TextCache { dir: cache_dir(&target) };
+    if !args.rebuild {
+        return index_into(&target, args, &user, &cache, started);
+    }
+    // Build beside the old index, holding its writer lock so nobody else changes it meanwhile.
+    let fresh = sibling(&target, "rebuild");
+    if target.exists() && !is_index_folder(&target)? {
+        bail!("{} holds files that are not an imr index; refusing to replace it", target.display());
+    }
+    let old_lock = match Index::open_in_dir(&target) {
+        Ok(index) => Some(lock(&index, &target)?),
+        Err(_) => None,
+    };
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh).with_context(|| format!("cannot remove the unfinished {}", fresh.display()))?;
+    }
+    let code = index_into(&fresh, args, &user, &cache, started)?;
+    drop(old_lock);
+    let old = sibling(&target, "old");
+    if target.exists() {
+        if old.exists() {
+            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        }
+        std::fs::rename(&target, &old).with_context(|| format!("cannot move {} aside", target.display()))?;
+    }
+    std::fs::rename(&fresh, &target).with_context(|| format!("cannot move the new index to {}", target.display()))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the old index {}", old.display()))?;
+    }
+    eprintln!("imr: the rebuilt index replaced the old one at {}", target.display());
+    Ok(code)
+}
+
+/// `<index>.<what>`, beside the index folder.
+fn sibling(index: &Path, what: &str) -> PathBuf {
+    let mut name = index.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "index".into());
+    name.push(format!(".{what}"));
+    index.with_file_name(name)
+}
+
+/// Where the extracted text of PDFs is cached: beside the index, so a rebuild keeps it.
+pub fn cache_dir(index: &Path) -> PathBuf {
+    sibling(index, "text-cache")
+}
+
+/// True when `dir` holds only an index's own files (so replacing it loses nothing else).
+fn is_index_folder(dir: &Path) -> anyhow::Result<bool> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let name = entry?.file_name().to_string_lossy().to_string();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name.starts_with(".tantivy-")
+            || [".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm", ".del"].iter().any(|ext| name.ends_with(ext));
+        if !ours {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn lock(index: &Index, path: &Path) -> anyhow::Result<IndexWriter> {
+    match index.writer(WRITER_BUDGET) {
+        Ok(w) => Ok(w),
         Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
             bail!("another `imr index` is writing to {}; wait for it to finish", path.display())
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot write to the index at {}", path.display())),
+        Err(e) => Err(e).with_context(|| format!("cannot write to the index at {}", path.display())),
+    }
+}
+
+/// What one run did to the index.
+#[derive(Debug, Default)]
+struct Changes {
+    added: u64,
+    updated: u64,
+    removed: u64,
+    unchanged: u64,
+    decisions: u64,
+    uncommitted: u64,
+    commits: u64,
+}
+
+fn index_into(
+    path: &Path,
+    args: &IndexArgs,
+    user: &UserTables,
+    cache: &TextCache,
+    started: Instant,
+) -> anyhow::Result<u8> {
+    let store = Store::open_or_create(path)?;
+    let mut writer = lock(&store.index, path)?;
+    let fields = store.fields;
+    let before = {
+        let reader = store.reader()?;
+        catalog::letters(&reader.searcher()).context("cannot read the index")?
     };
 
     let progress = if std::io::stderr().is_terminal() {
@@ -41,49 +139,144 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
         ProgressBar::hidden()
     };
 
-    let fields = store.fields;
-    let (mut decisions, mut files) = (0u64, 0u64);
-    let user = crate::tables::UserTables::load()?;
-    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), &user.tables(), |loaded| -> anyhow::Result<()> {
-        match loaded {
-            Loaded::Letter { path, format, letter, .. } => {
-                let key = identity(&path);
-                writer.delete_term(Term::from_field_text(fields.path, &key));
-                for doc in document::documents(&fields, &letter, &key, format.as_str()) {
-                    writer.add_document(doc).with_context(|| format!("cannot index {}", path.display()))?;
-                    decisions += 1;
+    let roots: Vec<PathBuf> =
+        args.paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut changes = Changes::default();
+    let unchanged_files = std::cell::Cell::new(0u64);
+    // Files whose size and modification time match the index are not read at all.
+    let entries = walk::walk(&args.paths).filter_map(|entry| match entry {
+        Entry::File(p) => {
+            let key = identity(&p);
+            let same = before
+                .get(&key)
+                .is_some_and(|s| ingest::stat(&p).is_ok_and(|(size, mtime)| s.size == size && s.mtime == mtime));
+            seen.insert(key);
+            if same {
+                unchanged_files.set(unchanged_files.get() + 1);
+                None
+            } else {
+                Some(Entry::File(p))
+            }
+        }
+        other => Some(other),
+    });
+    let mut last_commit = Instant::now();
+    let stamp = serde_json::to_string(&Stamp::current())?;
+    let result = ingest::run_entries(
+        entries,
+        args.threads.unwrap_or(0),
+        &user.tables(),
+        Some(cache),
+        |loaded| -> anyhow::Result<()> {
+            match loaded {
+                Loaded::Letter { path: file, format, facts, letter } => {
+                    let key = identity(&file);
+                    match before.get(&key) {
+                        None => changes.added += 1,
+                        Some(s) if s.hash == facts.hash => changes.unchanged += 1, // touched, same content
+                        Some(_) => changes.updated += 1,
+                    }
+                    writer.delete_term(Term::from_field_text(fields.path, &key));
+                    for doc in document::documents_of_file(&fields, &letter, &key, format.as_str(), Some(&facts)) {
+                        writer.add_document(doc).with_context(|| format!("cannot index {}", file.display()))?;
+                        changes.decisions += 1;
+                    }
+                    changes.uncommitted += 1;
+                }
+                Loaded::Skipped { path: file, reason } => {
+                    // No longer a letter (emptied, replaced by an image...): its old decisions go.
+                    let key = identity(&file);
+                    if before.contains_key(&key) {
+                        writer.delete_term(Term::from_field_text(fields.path, &key));
+                        changes.removed += 1;
+                    }
+                    progress.suspend(|| eprintln!("imr: {}: skipped: {reason}", file.display()))
+                }
+                // A file that cannot be read now keeps what the index had of it.
+                Loaded::Failed { path: file, reason } => {
+                    progress.suspend(|| eprintln!("imr: {}: {reason}", file.display()))
                 }
             }
-            Loaded::Skipped { path, reason } => {
-                progress.suspend(|| eprintln!("imr: {}: skipped: {reason}", path.display()))
+            if changes.uncommitted >= args.commit_every
+                || (changes.uncommitted > 0 && last_commit.elapsed() >= COMMIT_INTERVAL)
+            {
+                commit(&mut writer, &stamp)?;
+                changes.uncommitted = 0;
+                changes.commits += 1;
+                last_commit = Instant::now();
             }
-            Loaded::Failed { path, reason } => progress.suspend(|| eprintln!("imr: {}: {reason}", path.display())),
-        }
-        files += 1;
-        progress.set_message(format!("{files} files read, {decisions} decisions indexed"));
-        Ok(())
-    })?;
+            progress.set_message(format!(
+                "{} new, {} changed, {} unchanged, {} decisions indexed",
+                changes.added,
+                changes.updated,
+                changes.unchanged + unchanged_files.get(),
+                changes.decisions
+            ));
+            Ok(())
+        },
+    )?;
     let tally = match result {
         Ok(t) => t,
         Err(e) => {
             progress.finish_and_clear();
             let _ = writer.rollback();
-            return Err(e.context("indexing stopped; the index is as it was before this run"));
+            return Err(
+                e.context("indexing stopped; the index keeps its last commit (run the same command again to finish)")
+            );
         }
     };
+    // Letters whose files are gone from the folders walked.
+    for key in before.keys() {
+        if !seen.contains(key) && roots.iter().any(|r| Path::new(key).starts_with(r)) {
+            writer.delete_term(Term::from_field_text(fields.path, key));
+            changes.removed += 1;
+        }
+    }
     progress.set_message("committing");
-    let stamp = serde_json::to_string(&Stamp::current())?;
-    let mut prepared = writer.prepare_commit().context("cannot commit the index")?;
-    prepared.set_payload(&stamp);
-    prepared.commit().context("cannot commit the index")?;
+    commit(&mut writer, &stamp)?;
     writer.wait_merging_threads().context("cannot finish merging the index")?;
     progress.finish_and_clear();
 
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let after = catalog::letters(&searcher)?;
+    let keep: HashSet<String> = after.values().map(|s: &FileStamp| s.hash.clone()).collect();
+    cache.prune(&keep);
+    let unchanged_files = unchanged_files.get();
+    changes.unchanged += unchanged_files;
+
     let secs = started.elapsed().as_secs_f64();
-    eprintln!("imr: {}", summary(&tally, secs));
-    let (letters, docs) = contents(&store, &fields)?;
-    eprintln!("imr: the index at {} holds {letters} letters, {docs} decisions", path.display());
+    let seen_files = tally.seen + unchanged_files;
+    let mb = tally.bytes as f64 / 1e6;
+    eprintln!(
+        "imr: {seen_files} files seen: {} indexed, {} skipped, {} failed; {} read ({:.1} MB) in {secs:.2} s ({:.1} MB/s); {} letters, {} decisions ({} upheld, {} overturned, {} without outcome) read",
+        tally.parsed + unchanged_files,
+        tally.skipped,
+        tally.failed,
+        tally.seen,
+        mb,
+        if secs > 0.0 { mb / secs } else { 0.0 },
+        tally.parsed,
+        tally.items,
+        tally.upheld,
+        tally.overturned,
+        tally.no_outcome,
+    );
+    eprintln!(
+        "imr: {} added, {} updated, {} removed, {} unchanged",
+        changes.added, changes.updated, changes.removed, changes.unchanged
+    );
+    let (letters, decisions) = contents(&fields, &searcher)?;
+    eprintln!("imr: the index at {} holds {letters} letters, {decisions} decisions", path.display());
     Ok(if tally.failed == 0 { 0 } else { 2 })
+}
+
+fn commit(writer: &mut IndexWriter, stamp: &str) -> anyhow::Result<()> {
+    let mut prepared = writer.prepare_commit().context("cannot commit the index")?;
+    prepared.set_payload(stamp);
+    prepared.commit().context("cannot commit the index")?;
+    Ok(())
 }
 
 /// A letter's identity in the index: its absolute path, so indexing the same file again
@@ -92,28 +285,8 @@ fn identity(path: &Path) -> String {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
 }
 
-fn summary(t: &Tally, secs: f64) -> String {
-    let mb = t.bytes as f64 / 1e6;
-    format!(
-        "{} files seen: {} indexed, {} skipped, {} failed; {} letters, {} decisions ({} upheld, {} overturned, {} without outcome); {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
-        t.seen,
-        t.parsed,
-        t.skipped,
-        t.failed,
-        t.parsed,
-        t.items,
-        t.upheld,
-        t.overturned,
-        t.no_outcome,
-        if secs > 0.0 { mb / secs } else { 0.0 }
-    )
-}
-
-/// Letters (documents for item 0 or 1) and decisions (documents of real items) in the last
-/// commit.
-fn contents(store: &Store, f: &Fields) -> anyhow::Result<(usize, u64)> {
-    let reader = store.reader()?;
-    let searcher = reader.searcher();
+/// Letters (documents for item 0 or 1) and decisions (documents of real items) in a commit.
+pub fn contents(f: &Fields, searcher: &tantivy::Searcher) -> anyhow::Result<(usize, u64)> {
     let first = |n: u64| -> Box<dyn Query> {
         Box::new(TermQuery::new(Term::from_field_u64(f.item_no, n), IndexRecordOption::Basic))
     };

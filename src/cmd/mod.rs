@@ -5,6 +5,7 @@ mod parse;
 mod report;
 mod search;
 mod show;
+mod verify;
 
 use crate::cli::{Cli, Command};
 
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),
     }
 }

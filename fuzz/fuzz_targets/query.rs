@@ -1,0 +1,33 @@
+//! Any text as a query: the query reader, tantivy's query parser and the search over a small
+//! index must never panic; a bad query is an error value.
+#![no_main]
+
+use imr_search::store::Store;
+use libfuzzer_sys::fuzz_target;
+use std::sync::LazyLock;
+use tantivy::IndexReader;
+
+static INDEX: LazyLock<(Store, IndexReader)> = LazyLock::new(|| {
+    let store = Store::in_ram();
+    let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).expect("writer");
+    for text in [
+        include_str!("../../data/letters/c-2016/CM16-0923587.txt"),
+        include_str!("../../data/letters/a-2013/CM13-0911583.txt"),
+    ] {
+        let letter = imr_search::letter::parse(text);
+        for doc in imr_search::document::documents(&store.fields, &letter, "fuzz", "utf-8") {
+            writer.add_document(doc).expect("add");
+        }
+    }
+    writer.commit().expect("commit");
+    let reader = store.reader().expect("reader");
+    (store, reader)
+});
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(q) = std::str::from_utf8(data) {
+        let _ = imr_search::query::read(q);
+        let (store, reader) = &*INDEX;
+        let _ = imr_search::search::search(store, &reader.searcher(), q, 10, false);
+    }
+});

@@ -1,0 +1,120 @@
+//! `imr verify`: is the index sound (checksums, versions), and does it match the folders?
+
+use crate::catalog;
+use crate::cli::VerifyArgs;
+use crate::ingest;
+use crate::source::{self, walk, Source};
+use crate::store::{self, Store};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// How many paths of each kind are listed.
+const LIST: usize = 10;
+
+pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
+    let path = args.index.clone().unwrap_or_else(store::default_location);
+    let store = match Store::open(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("imr: {e:#}");
+            return Ok(2);
+        }
+    };
+    let damaged = match store.index.validate_checksum() {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!(
+                "imr: the index at {} cannot be checked: {e}; rebuild it with `imr index --rebuild FOLDER...`",
+                path.display()
+            );
+            return Ok(2);
+        }
+    };
+    if !damaged.is_empty() {
+        let mut names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+        names.sort();
+        eprintln!("imr: the index at {} is damaged ({} files fail their checksum: {}); rebuild it with `imr index --rebuild FOLDER...`", path.display(), names.len(), names.join(", "));
+        return Ok(2);
+    }
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let indexed = catalog::letters(&searcher)?;
+    let (letters, decisions) = super::index::contents(&store.fields, &searcher)?;
+    println!("index: {} (versions and checksums ok; {letters} letters, {decisions} decisions)", path.display());
+    if args.paths.is_empty() {
+        return Ok(0);
+    }
+
+    let roots: Vec<std::path::PathBuf> =
+        args.paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
+    let (mut new, mut changed, mut gone, mut walk_errors) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    let mut files = 0u64;
+    for entry in walk::walk(&args.paths) {
+        match entry {
+            walk::Entry::File(p) => {
+                files += 1;
+                let key = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone()).display().to_string();
+                let stale = |s: &catalog::FileStamp| {
+                    ingest::stat(&p).map_or(true, |(size, mtime)| size != s.size || mtime != s.mtime)
+                };
+                match indexed.get(&key) {
+                    Some(stamp) if stale(stamp) => changed.push(key.clone()),
+                    Some(_) => {}
+                    None if is_letter(&p) => new.push(key.clone()),
+                    None => {}
+                }
+                seen.insert(key);
+            }
+            walk::Entry::Skip(..) => {}
+            walk::Entry::Error(p, reason) => walk_errors.push(format!("{}: {reason}", p.display())),
+        }
+    }
+    for key in indexed.keys() {
+        if !seen.contains(key) && roots.iter().any(|r| Path::new(key).starts_with(r)) {
+            gone.push(key.clone());
+        }
+    }
+    for list in [&mut new, &mut changed, &mut gone] {
+        list.sort();
+    }
+    println!(
+        "folders: {files} letter files; {} not in the index, {} changed since indexed, {} indexed but gone",
+        new.len(),
+        changed.len(),
+        gone.len()
+    );
+    for (what, list) in [("not in the index", &new), ("changed", &changed), ("gone", &gone)] {
+        for p in list.iter().take(LIST) {
+            println!("  {what}: {p}");
+        }
+        if list.len() > LIST {
+            println!("  ... and {} more {what}", list.len() - LIST);
+        }
+    }
+    for e in &walk_errors {
+        eprintln!("imr: {e}");
+    }
+    if new.is_empty() && changed.is_empty() && gone.is_empty() {
+        println!("the index is up to date");
+        Ok(if walk_errors.is_empty() { 0 } else { 2 })
+    } else {
+        let folders: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        println!("the index is out of date: run `imr index {}`", folders.join(" "));
+        Ok(1)
+    }
+}
+
+/// A file that `imr index` would index (not empty, not binary, not too large). PDFs count as
+/// letters without being extracted.
+fn is_letter(p: &Path) -> bool {
+    let Ok((size, _)) = ingest::stat(p) else { return false };
+    if size == 0 || size > ingest::MAX_FILE_BYTES {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(p) else { return true };
+    if bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return true;
+    }
+    matches!(source::from_bytes(&bytes), Ok(Source::Text { .. }))
+}
