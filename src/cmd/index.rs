@@ -179,7 +179,9 @@ fn index_into(
                     }
                     writer.delete_term(Term::from_field_text(fields.path, &key));
                     for doc in document::documents_of_file(&fields, &letter, &key, format.as_str(), Some(&facts)) {
-                        writer.add_document(doc).with_context(|| format!("cannot index {}", file.display()))?;
+                        writer.add_document(doc).with_context(|| {
+                            format!("cannot index {} into {} (is its disk full?)", file.display(), path.display())
+                        })?;
                         changes.decisions += 1;
                     }
                     changes.uncommitted += 1;
@@ -273,9 +275,10 @@ fn index_into(
 }
 
 fn commit(writer: &mut IndexWriter, stamp: &str) -> anyhow::Result<()> {
-    let mut prepared = writer.prepare_commit().context("cannot commit the index")?;
+    let why = "cannot commit the index (is its disk full?)";
+    let mut prepared = writer.prepare_commit().context(why)?;
     prepared.set_payload(stamp);
-    prepared.commit().context("cannot commit the index")?;
+    prepared.commit().context(why)?;
     Ok(())
 }
 

@@ -251,3 +251,38 @@ fn odd_queries_get_an_answer_or_a_one_line_error_never_a_panic() {
     let long_err = stderr(&t.imr(&["search", "--", &long]));
     assert!(long_err.contains("the limit is"), "{long_err}");
 }
+
+#[test]
+fn a_full_disk_stops_the_run_with_a_message_and_keeps_the_last_commit() {
+    // Needs a small file system: a tmpfs mount, which only root may make. Skips otherwise.
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("tiny");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=600k", "tmpfs"]).arg(&mnt).status();
+    if !mounted.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot mount a small tmpfs here");
+        return;
+    }
+    let index = mnt.join("index");
+    let run = |folder: &str| {
+        Command::new(env!("CARGO_BIN_EXE_imr"))
+            .args(["index", "--commit-every", "5", "--index", index.to_str().unwrap(), folder])
+            .current_dir(repo())
+            .output()
+            .unwrap()
+    };
+    let small = run("data/letters/a-2013");
+    let full = run("data/letters");
+    let err = stderr(&full);
+    let search = Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(["search", "--json", "-n", "1000", "--index", index.to_str().unwrap(), "upheld OR overturned"])
+        .output()
+        .unwrap();
+    let _ = Command::new("umount").arg(&mnt).status();
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+    assert_eq!(full.status.code(), Some(2), "{err}");
+    assert!(err.contains("is its disk full?") && err.contains("keeps its last commit"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(search.status.code(), Some(0 | 1)), "the last commit stays searchable: {}", stderr(&search));
+    assert!(json_lines(&search).len() >= 20, "at least the first run's decisions are there");
+}
