@@ -221,8 +221,11 @@ fn rewrite_word(w: &str, notes: &mut Vec<String>) -> Result<String, QueryError> 
 fn date_value(v: &str) -> Result<String, QueryError> {
     if let Some(inner) = v.strip_prefix(['[', '{']) {
         let open = &v[..1];
+        // A range ends with its bracket; anything after it is not a date.
+        let Some(inner) = inner.strip_suffix([']', '}']) else {
+            return Err(QueryError::BadDate(v.to_string()));
+        };
         let close = &v[v.len() - 1..];
-        let inner = inner.strip_suffix([']', '}']).unwrap_or(inner);
         let parts: Vec<&str> = inner.split(" TO ").map(str::trim).collect();
         if parts.len() != 2 {
             return Ok(v.to_string());
@@ -383,6 +386,8 @@ mod tests {
             "decision_date:[2016-12-01T00:00:00Z TO 2017-01-01T00:00:00Z}"
         );
         assert_eq!(read("date:2016-13"), Err(QueryError::BadDate("2016-13".into())));
+        // Found by the fuzzer: text after the closing bracket, ending in a two-byte character.
+        assert!(matches!(read("decision_date:[2012-12-01 TO 2012-12-31]text:z\u{381}"), Err(QueryError::BadDate(_))));
     }
 
     #[test]
