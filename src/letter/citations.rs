@@ -121,14 +121,7 @@ pub struct Citation {
     pub raw: String,
 }
 
-/// Why a variant table cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{table} line {line}: {reason}")]
-pub struct TableError {
-    pub table: String,
-    pub line: usize,
-    pub reason: String,
-}
+pub use super::classify::TableError;
 
 struct Names {
     set: RegexSet,

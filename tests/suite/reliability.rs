@@ -23,6 +23,17 @@ fn corpus(dir: &Path, copies: usize) -> PathBuf {
     root
 }
 
+/// `imr index --commit-every 25 letters` in the background, output discarded.
+fn spawn_index(t: &TestIndex, letters: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(["index", "--commit-every", "25", letters.to_str().unwrap()])
+        .env("IMR_INDEX", t.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// The stderr line containing `what`.
 fn summary_line(out: &std::process::Output, what: &str) -> String {
     stderr(out)
@@ -100,13 +111,7 @@ fn kill_9_at_any_point_then_rerun_gives_the_clean_build() {
     let t = TestIndex::new();
     let mut killed_mid_run = 0;
     for delay_ms in [150u64, 600, 1200, 2500] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_imr"))
-            .args(["index", "--commit-every", "25", letters.to_str().unwrap()])
-            .env("IMR_INDEX", t.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_index(&t, &letters);
         std::thread::sleep(Duration::from_millis(delay_ms));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
@@ -138,13 +143,7 @@ fn a_second_writer_gets_one_line_and_searching_goes_on() {
     let t = TestIndex::new();
     let first = t.imr(&["index", "--commit-every", "25", repo().join("data/letters/a-2013").to_str().unwrap()]);
     assert_eq!(first.status.code(), Some(0));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imr"))
-        .args(["index", "--commit-every", "25", letters.to_str().unwrap()])
-        .env("IMR_INDEX", t.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_index(&t, &letters);
     std::thread::sleep(Duration::from_millis(700));
     assert!(child.try_wait().unwrap().is_none(), "the first writer finished too soon");
     let second = t.imr(&["index", repo().join("data/letters/b-2014").to_str().unwrap()]);
