@@ -2,7 +2,8 @@
 //! read from fast fields (no stored documents are loaded).
 
 use crate::schema;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use tantivy::Searcher;
 
 /// The identity of an indexed letter's file when it was indexed.
@@ -42,4 +43,16 @@ pub fn letters(searcher: &Searcher) -> tantivy::Result<HashMap<String, FileStamp
         }
     }
     Ok(out)
+}
+
+/// Indexed letters whose files lie under one of `roots` but were not `seen` in a walk of them:
+/// their files are gone. Letters under other folders are not touched.
+pub fn gone<'a>(indexed: &'a HashMap<String, FileStamp>, seen: &HashSet<String>, roots: &[PathBuf]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = indexed
+        .keys()
+        .filter(|k| !seen.contains(*k) && roots.iter().any(|r| Path::new(k.as_str()).starts_with(r)))
+        .map(String::as_str)
+        .collect();
+    out.sort_unstable();
+    out
 }

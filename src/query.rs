@@ -42,6 +42,18 @@ pub struct Reading {
     pub plain_words: bool,
 }
 
+impl Reading {
+    /// How the query was read, in the words the output uses: `L5-S1 fusion + outcome:upheld`.
+    pub fn describe(&self) -> String {
+        let mut s = if self.text.is_empty() { "every decision".to_string() } else { self.text.clone() };
+        if !self.outcomes.is_empty() {
+            let o: Vec<&str> = self.outcomes.iter().map(|o| o.as_str()).collect();
+            s.push_str(&format!(" + outcome:{}", o.join("|")));
+        }
+        s
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
     Open,

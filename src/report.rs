@@ -343,12 +343,7 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
     let (query, read_as): (Box<dyn tantivy::query::Query>, String) = match req.query.filter(|q| !q.trim().is_empty()) {
         Some(q) => {
             let plan = search::plan(store, searcher, q, false)?;
-            let mut read =
-                if plan.reading.text.is_empty() { "every decision".to_string() } else { plan.reading.text.clone() };
-            if !plan.reading.outcomes.is_empty() {
-                let o: Vec<&str> = plan.reading.outcomes.iter().map(|o| o.as_str()).collect();
-                read.push_str(&format!(" + outcome:{}", o.join("|")));
-            }
+            let mut read = plan.reading.describe();
             if plan.scope == search::Scope::Item {
                 read.push_str(" (matched in the disputed item itself)");
             }

@@ -229,11 +229,9 @@ fn index_into(
         }
     };
     // Letters whose files are gone from the folders walked.
-    for key in before.keys() {
-        if !seen.contains(key) && roots.iter().any(|r| Path::new(key).starts_with(r)) {
-            writer.delete_term(Term::from_field_text(fields.path, key));
-            changes.removed += 1;
-        }
+    for key in catalog::gone(&before, &seen, &roots) {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+        changes.removed += 1;
     }
     progress.set_message("committing");
     commit(&mut writer, &stamp)?;

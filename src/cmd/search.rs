@@ -22,12 +22,6 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut read_as =
-        vec![if results.reading.text.is_empty() { "every decision".to_string() } else { results.reading.text.clone() }];
-    if !results.reading.outcomes.is_empty() {
-        let o: Vec<&str> = results.reading.outcomes.iter().map(|o| o.as_str()).collect();
-        read_as.push(format!("outcome:{}", o.join("|")));
-    }
     let scope = match results.scope {
         Scope::Item if results.elsewhere > 0 => format!(
             " in the disputed item itself ({} more mention the words elsewhere: add --anywhere)",
@@ -44,7 +38,7 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
         results.total,
         if results.total == 1 { "" } else { "s" },
         raw,
-        read_as.join(" + "),
+        results.reading.describe(),
         if results.reading.notes.is_empty() {
             String::new()
         } else {

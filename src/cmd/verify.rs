@@ -70,11 +70,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
             walk::Entry::Error(p, reason) => walk_errors.push(format!("{}: {reason}", p.display())),
         }
     }
-    for key in indexed.keys() {
-        if !seen.contains(key) && roots.iter().any(|r| Path::new(key).starts_with(r)) {
-            gone.push(key.clone());
-        }
-    }
+    gone.extend(catalog::gone(&indexed, &seen, &roots).into_iter().map(str::to_string));
     for list in [&mut new, &mut changed, &mut gone] {
         list.sort();
     }
