@@ -185,3 +185,18 @@ fn real_letters_mri_shoulder_upheld_is_exactly_the_upheld_shoulder_mris() {
         assert_eq!(h["outcome"], Value::from("upheld"));
     }
 }
+
+#[test]
+fn case_groups_decisions_by_letter_and_show_takes_a_path() {
+    let t = TestIndex::sample();
+    let out = t.imr(&["search", "--case", "-n", "50", "Norco OR Cyclobenzaprine"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("CM16-0911042") && text.contains(" items match)"), "{text}");
+    // One letter heading, then its matching items under it.
+    assert_eq!(text.matches(". CM16-0911042  ").count(), 1, "{text}");
+    assert!(text.contains("(2 of 12 items match)"), "{text}");
+    let path = repo().join("data/letters/c-2016/CM16-0911042.txt").canonicalize().unwrap();
+    let shown = t.imr(&["show", "--json", path.to_str().unwrap()]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    assert_eq!(json_lines(&shown)[0]["case_number"], "CM16-0911042");
+}

@@ -91,3 +91,40 @@ fn usage_errors_exit_2() {
     let out = imr(Path::new("."), &["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_users_tables_come_first_and_a_bad_row_is_named() {
+    let tables = tempfile::tempdir().unwrap();
+    std::fs::write(tables.path().join("citations.tsv"), "odg\tlow back\tLumbar Spine (ours)\n").unwrap();
+    let letter = repo().join("data/letters/c-2016/CM16-0923587.txt");
+    let run = |dir: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_imr"))
+            .args(["parse", letter.to_str().unwrap()])
+            .env("IMR_TABLES", dir)
+            .output()
+            .unwrap()
+    };
+    let out = run(tables.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let keys: Vec<String> = json_lines(&out)[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| {
+            i["citations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["key"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(keys.contains(&"ODG Lumbar Spine (ours)".to_string()), "{keys:?}");
+    assert!(!keys.contains(&"ODG Low Back".to_string()), "{keys:?}");
+    std::fs::write(tables.path().join("citations.tsv"), "# mine\nodg\tlow back\n").unwrap();
+    let bad = run(tables.path());
+    assert_eq!(bad.status.code(), Some(2));
+    let err = stderr(&bad);
+    assert!(err.contains("citations.tsv line 2: expected 3 tab-separated columns"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
