@@ -24,23 +24,33 @@ pub fn letters(searcher: &Searcher) -> tantivy::Result<HashMap<String, FileStamp
         let size = ff.u64(schema::FILE_SIZE)?;
         let mtime = ff.u64(schema::FILE_MTIME)?;
         let alive = segment.alive_bitset();
-        let (mut path, mut hash) = (String::new(), String::new());
+        // The dictionaries are read front to back once: looking terms up one document at a
+        // time decompresses a block per document.
+        let (path_of, hash_of) = (terms(&paths)?, terms(&hashes)?);
         for doc in 0..segment.max_doc() {
             if alive.is_some_and(|a| !a.is_alive(doc)) || item_no.first(doc).unwrap_or(u64::MAX) > 1 {
                 continue;
             }
             let (Some(p), Some(h)) = (paths.term_ords(doc).next(), hashes.term_ords(doc).next()) else { continue };
-            path.clear();
-            hash.clear();
-            if paths.ord_to_str(p, &mut path)? && hashes.ord_to_str(h, &mut hash)? {
-                let stamp = FileStamp {
-                    size: size.first(doc).unwrap_or(0),
-                    mtime: mtime.first(doc).unwrap_or(0),
-                    hash: hash.clone(),
-                };
-                out.insert(path.clone(), stamp);
-            }
+            let (Some(path), Some(hash)) = (path_of.get(p as usize), hash_of.get(h as usize)) else { continue };
+            let stamp = FileStamp {
+                size: size.first(doc).unwrap_or(0),
+                mtime: mtime.first(doc).unwrap_or(0),
+                hash: hash.clone(),
+            };
+            out.insert(path.clone(), stamp);
         }
+    }
+    Ok(out)
+}
+
+/// Every term of a string column, by ordinal.
+fn terms(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+    let dictionary = column.dictionary();
+    let mut out = Vec::with_capacity(usize::try_from(dictionary.num_terms()).unwrap_or(0));
+    let mut stream = dictionary.stream()?;
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
     }
     Ok(out)
 }

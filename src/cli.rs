@@ -181,6 +181,14 @@ pub struct IndexArgs {
     /// Worker threads for reading and parsing (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Memory budget in megabytes (MB). Half goes to the index writer's in-memory segments,
+    /// which are written out when full; the rest covers the letters being read and parsed
+    /// (two batches of 256), merges, and the list of indexed files an update compares
+    /// against (about 250 bytes a letter). A larger budget means fewer, larger segments and
+    /// less merging.
+    #[arg(long, value_name = "MB", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(64..))]
+    pub memory: u64,
 }
 
 #[derive(Debug, clap::Args)]

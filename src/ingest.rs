@@ -191,37 +191,68 @@ const BATCH: usize = 256;
 
 /// Walks `roots`, loads every file on `threads` workers (0 = one per core), and hands each
 /// result to `sink` in walk order. Stops early only if `sink` fails (e.g. a closed pipe).
-pub fn run<E>(
+pub fn run<E: Send>(
     roots: &[PathBuf],
     threads: usize,
     tables: &Tables,
-    sink: impl FnMut(Loaded) -> Result<(), E>,
+    mut sink: impl FnMut(Loaded) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
-    run_entries(walk::walk(roots), threads, tables, None, sink)
+    run_entries(walk::walk(roots), threads, tables, None, |_| (), |loaded, ()| sink(loaded))
 }
 
-/// [`run`] over given walk entries, with an optional PDF text cache.
-pub fn run_entries<E>(
-    entries: impl Iterator<Item = walk::Entry>,
+/// [`run`] over given walk entries, with an optional PDF text cache, and a `prepare` step
+/// that runs on the workers right after each file is loaded (the index builds its documents
+/// there), so that `sink`, which runs on the calling thread in walk order, has little to do.
+/// While `sink` takes one batch, the workers already read the next: memory holds at most
+/// two batches of files.
+pub fn run_entries<P: Send, E: Send>(
+    entries: impl Iterator<Item = walk::Entry> + Send,
     threads: usize,
     tables: &Tables,
     cache: Option<&TextCache>,
-    mut sink: impl FnMut(Loaded) -> Result<(), E>,
+    prepare: impl Fn(&Loaded) -> P + Sync,
+    mut sink: impl FnMut(Loaded, P) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let mut tally = Tally::default();
-    let mut entries = entries.peekable();
-    while entries.peek().is_some() {
-        let batch: Vec<walk::Entry> = entries.by_ref().take(BATCH).collect();
-        let loaded: Vec<Loaded> = pool.install(|| batch.into_par_iter().map(|e| load(e, tables, cache)).collect());
-        for l in loaded {
-            tally.add(&l);
-            if let Err(e) = sink(l) {
-                return Ok(Err(e));
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(Loaded, P)>>(1);
+    let prepare = &prepare;
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut entries = entries.peekable();
+            while entries.peek().is_some() {
+                let batch: Vec<walk::Entry> = entries.by_ref().take(BATCH).collect();
+                let loaded: Vec<(Loaded, P)> = pool.install(|| {
+                    batch
+                        .into_par_iter()
+                        .map(|e| {
+                            let l = load(e, tables, cache);
+                            let p = prepare(&l);
+                            (l, p)
+                        })
+                        .collect()
+                });
+                if send.send(loaded).is_err() {
+                    break; // the sink stopped
+                }
+            }
+        });
+        let mut tally = Tally::default();
+        let mut outcome = Ok(());
+        'batches: for batch in receive.iter() {
+            for (l, p) in batch {
+                tally.add(&l);
+                if let Err(e) = sink(l, p) {
+                    outcome = Err(e);
+                    break 'batches;
+                }
             }
         }
-    }
-    Ok(Ok(tally))
+        drop(receive);
+        if let Err(panic) = reader.join() {
+            std::panic::resume_unwind(panic);
+        }
+        Ok(outcome.map(|()| tally))
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -90,14 +90,16 @@ pub const DEFAULT_FIELDS: [(&str, f32); 5] =
 pub const ANYWHERE_FIELDS: [(&str, f32); 6] =
     [(PROCEDURE, 4.0), (DIAGNOSIS, 2.5), (CITATION, 1.5), (RATIONALE, 1.0), (TEXT, 1.0), (SUMMARY, 0.7)];
 
+/// Searchable text, with positions for phrases; not stored.
+fn searchable(analyzer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// Searchable and stored text.
 fn prose(analyzer: &str) -> TextOptions {
-    TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored()
+    searchable(analyzer).set_stored()
 }
 
 /// Builds the schema and its resolved fields.
@@ -114,7 +116,8 @@ pub fn build() -> (Schema, Fields) {
         outcome: b.add_text_field(OUTCOME, keyword.clone()),
         citation: b.add_text_field(CITATION, prose(IMR_EN)),
         rationale: b.add_text_field(RATIONALE, prose(IMR_EN)),
-        summary: b.add_text_field(SUMMARY, prose(IMR_EN)),
+        // Not stored: the letter JSON holds it once, where item documents would repeat it.
+        summary: b.add_text_field(SUMMARY, searchable(IMR_EN)),
         text: b.add_text_field(TEXT, prose(IMR_EN)),
         decision_date: b.add_date_field(
             DECISION_DATE,

@@ -2,7 +2,7 @@
 
 use crate::document::{date_from, StoredLetter};
 use crate::query::{self, Reading};
-use crate::schema::{self, Fields};
+use crate::schema;
 
 use crate::store::Store;
 use serde::Serialize;
@@ -173,19 +173,22 @@ pub fn search(
             Some((*name, g))
         })
         .collect();
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        hits.push(hit(f, &doc, score, &generators));
+    // Only decisions scoring at least the limit-th score can be shown; of those tied with it,
+    // case number and item number choose. Snippets are made for the shown ones only.
+    let cut = top.get(limit - 1).map_or(f32::MIN, |(score, _)| *score);
+    let mut docs: Vec<(f32, TantivyDocument)> = Vec::with_capacity(limit);
+    for (score, addr) in top.into_iter().filter(|(score, _)| *score >= cut) {
+        docs.push((score, searcher.doc(addr)?));
     }
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.case_number.cmp(&b.case_number))
-            .then_with(|| a.item_no.cmp(&b.item_no))
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    hits.truncate(limit);
+    let key = |doc: &TantivyDocument| {
+        (text(doc, f.case_number), doc.get_first(f.item_no).and_then(|v| v.as_u64()), text(doc, f.path))
+    };
+    docs.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| key(a).cmp(&key(b))));
+    docs.truncate(limit);
+    let mut summary_terms = false;
+    query.query_terms(&mut |term, _| summary_terms |= term.field() == f.summary);
+    let hits: Vec<Hit> =
+        docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect();
     Ok(Results { reading, total, hits, scope, elsewhere })
 }
 
@@ -193,10 +196,28 @@ fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> 
     doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
 }
 
-fn hit(f: &Fields, doc: &TantivyDocument, score: f32, generators: &[(&'static str, SnippetGenerator)]) -> Hit {
+fn hit(
+    store: &Store,
+    searcher: &Searcher,
+    doc: &TantivyDocument,
+    score: f32,
+    generators: &[(&'static str, SnippetGenerator)],
+    summary_terms: bool,
+) -> Hit {
+    let f = &store.fields;
     let mut snippet = None;
     for (name, g) in generators {
-        let s = g.snippet_from_doc(doc);
+        let s = if *name == schema::SUMMARY {
+            // The summary is stored once per letter (in its first document's letter JSON), and
+            // read only when the query has words for it.
+            if !summary_terms {
+                continue;
+            }
+            let Some(summary) = letter_summary(store, searcher, doc) else { continue };
+            g.snippet(&summary)
+        } else {
+            g.snippet_from_doc(doc)
+        };
         if !s.highlighted().is_empty() {
             snippet = Some(Snippet {
                 field: name,
@@ -228,6 +249,26 @@ fn hit(f: &Fields, doc: &TantivyDocument, score: f32, generators: &[(&'static st
         path: text(doc, f.path).unwrap_or_default(),
         layout: text(doc, f.layout).unwrap_or_default(),
     }
+}
+
+/// The clinical summary of the letter `doc` belongs to, from the letter's first document.
+fn letter_summary(store: &Store, searcher: &Searcher, doc: &TantivyDocument) -> Option<String> {
+    let f = &store.fields;
+    let path = text(doc, f.path)?;
+    let first: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.path, &path), IndexRecordOption::Basic))),
+        (
+            Occur::Must,
+            Box::new(tantivy::query::RangeQuery::new(
+                std::ops::Bound::Included(Term::from_field_u64(f.item_no, 0)),
+                std::ops::Bound::Included(Term::from_field_u64(f.item_no, 1)),
+            )),
+        ),
+    ];
+    let (_, addr) = searcher.search(&BooleanQuery::new(first), &TopDocs::with_limit(1).order_by_score()).ok()?.pop()?;
+    let first: TantivyDocument = searcher.doc(addr).ok()?;
+    let stored: StoredLetter = serde_json::from_str(&text(&first, f.letter)?).ok()?;
+    stored.letter.clinical_summary
 }
 
 /// The stored letters for a case number (or a letter's path), in path order.

@@ -75,6 +75,10 @@ impl Store {
     }
 
     /// Opens the index at `path` for writing, creating it when absent.
+    ///
+    /// Stored fields are compressed with zstd (level 3) in 16 KB blocks: letters are prose
+    /// that zstd packs about a third smaller than the default lz4, and a search reads only a
+    /// handful of blocks.
     pub fn open_or_create(path: &Path) -> anyhow::Result<Store> {
         if is_index(path) {
             let index =
@@ -84,7 +88,7 @@ impl Store {
         std::fs::create_dir_all(path).with_context(|| format!("cannot create the index folder {}", path.display()))?;
         let (schema, fields) = schema::build();
         let dir = MmapDirectory::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let index = Index::create(dir, schema, Default::default())
+        let index = Index::create(dir, schema, settings())
             .with_context(|| format!("cannot create an index in {}", path.display()))?;
         register(&index);
         Ok(Store { index, fields, path: path.to_path_buf() })
@@ -136,5 +140,16 @@ impl Store {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| anyhow!("cannot read the index at {}: {e}", self.path.display()))
+    }
+}
+
+/// How new indexes store documents (see [`Store::open_or_create`]).
+fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        docstore_blocksize: 16_384,
+        ..Default::default()
     }
 }

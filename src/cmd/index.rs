@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
@@ -24,8 +25,12 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyError, Term};
 
-/// tantivy's indexing memory, shared by its threads.
-const WRITER_BUDGET: usize = 256 * 1024 * 1024;
+/// The share of `--memory` given to tantivy's indexing threads (their in-memory segments);
+/// the rest covers the letters being read and parsed (two batches), merges and the list of
+/// indexed files an incremental run compares against.
+const WRITER_SHARE: f64 = 0.5;
+/// tantivy's least memory per indexing thread.
+const WRITER_MIN_PER_THREAD: usize = 15 << 20;
 /// Commit at least this often while letters keep coming.
 const COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -43,7 +48,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
         bail!("{} holds files that are not an imr index; refusing to replace it", target.display());
     }
     let old_lock = match Index::open_in_dir(&target) {
-        Ok(index) => Some(lock(&index, &target)?),
+        Ok(index) => Some(lock(&index, &target, 64)?), // held only as a lock: the least memory
         Err(_) => None,
     };
     if fresh.exists() {
@@ -93,8 +98,18 @@ fn is_index_folder(dir: &Path) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-fn lock(index: &Index, path: &Path) -> anyhow::Result<IndexWriter> {
-    match index.writer(WRITER_BUDGET) {
+/// tantivy's indexing threads and their memory for a budget of `memory_mb` megabytes.
+fn writer_setup(memory_mb: u64) -> (usize, usize) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let budget = (memory_mb as f64 * 1e6 * WRITER_SHARE) as usize;
+    // Fewer threads rather than less than tantivy's minimum each.
+    let threads = threads.min(budget / WRITER_MIN_PER_THREAD).max(1);
+    (threads, budget.max(WRITER_MIN_PER_THREAD * threads))
+}
+
+fn lock(index: &Index, path: &Path, memory_mb: u64) -> anyhow::Result<IndexWriter> {
+    let (threads, budget) = writer_setup(memory_mb);
+    match index.writer_with_num_threads(threads, budget) {
         Ok(w) => Ok(w),
         Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
             bail!("another `imr index` is writing to {}; wait for it to finish", path.display())
@@ -123,7 +138,7 @@ fn index_into(
     started: Instant,
 ) -> anyhow::Result<u8> {
     let store = Store::open_or_create(path)?;
-    let mut writer = lock(&store.index, path)?;
+    let mut writer = lock(&store.index, path, args.memory)?;
     let fields = store.fields;
     let before = {
         let reader = store.reader()?;
@@ -143,7 +158,7 @@ fn index_into(
         args.paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let mut changes = Changes::default();
-    let unchanged_files = std::cell::Cell::new(0u64);
+    let unchanged_files = AtomicU64::new(0);
     // Files whose size and modification time match the index are not read at all.
     let entries = walk::walk(&args.paths).filter_map(|entry| match entry {
         Entry::File(p) => {
@@ -151,9 +166,11 @@ fn index_into(
             let same = before
                 .get(&key)
                 .is_some_and(|s| ingest::stat(&p).is_ok_and(|(size, mtime)| s.size == size && s.mtime == mtime));
-            seen.insert(key);
+            if before.contains_key(&key) {
+                seen.insert(key); // only letters the index had can be gone
+            }
             if same {
-                unchanged_files.set(unchanged_files.get() + 1);
+                unchanged_files.fetch_add(1, Ordering::Relaxed);
                 None
             } else {
                 Some(Entry::File(p))
@@ -168,17 +185,26 @@ fn index_into(
         args.threads.unwrap_or(0),
         &user.tables(),
         Some(cache),
-        |loaded| -> anyhow::Result<()> {
+        // Documents are built on the workers: the letter's identity and its documents.
+        |loaded| match loaded {
+            Loaded::Letter { path: file, format, facts, letter } => {
+                let key = identity(file);
+                let docs = document::documents_of_file(&fields, letter, &key, format.as_str(), Some(facts));
+                Some((key, docs))
+            }
+            _ => None,
+        },
+        |loaded, prepared| -> anyhow::Result<()> {
             match loaded {
-                Loaded::Letter { path: file, format, facts, letter } => {
-                    let key = identity(&file);
+                Loaded::Letter { path: file, facts, .. } => {
+                    let (key, docs) = prepared.expect("documents are built for every letter");
                     match before.get(&key) {
                         None => changes.added += 1,
                         Some(s) if s.hash == facts.hash => changes.unchanged += 1, // touched, same content
                         Some(_) => changes.updated += 1,
                     }
                     writer.delete_term(Term::from_field_text(fields.path, &key));
-                    for doc in document::documents_of_file(&fields, &letter, &key, format.as_str(), Some(&facts)) {
+                    for doc in docs {
                         writer.add_document(doc).with_context(|| {
                             format!("cannot index {} into {} (is its disk full?)", file.display(), path.display())
                         })?;
@@ -212,7 +238,7 @@ fn index_into(
                 "{} new, {} changed, {} unchanged, {} decisions indexed",
                 changes.added,
                 changes.updated,
-                changes.unchanged + unchanged_files.get(),
+                changes.unchanged + unchanged_files.load(Ordering::Relaxed),
                 changes.decisions
             ));
             Ok(())
@@ -240,10 +266,12 @@ fn index_into(
 
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let after = catalog::letters(&searcher)?;
-    let keep: HashSet<String> = after.values().map(|s: &FileStamp| s.hash.clone()).collect();
-    cache.prune(&keep);
-    let unchanged_files = unchanged_files.get();
+    if cache.dir.exists() {
+        let after = catalog::letters(&searcher)?;
+        let keep: HashSet<String> = after.into_values().map(|s: FileStamp| s.hash).collect();
+        cache.prune(&keep);
+    }
+    let unchanged_files = unchanged_files.into_inner();
     changes.unchanged += unchanged_files;
 
     let secs = started.elapsed().as_secs_f64();

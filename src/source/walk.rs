@@ -28,8 +28,8 @@ pub fn is_letter_name(path: &Path) -> bool {
 }
 
 /// Walks `roots` lazily, in order; folders are walked depth-first, sorted by file name.
-pub fn walk(roots: &[PathBuf]) -> impl Iterator<Item = Entry> + '_ {
-    roots.iter().flat_map(|root| -> Box<dyn Iterator<Item = Entry>> {
+pub fn walk(roots: &[PathBuf]) -> impl Iterator<Item = Entry> + Send + '_ {
+    roots.iter().flat_map(|root| -> Box<dyn Iterator<Item = Entry> + Send> {
         match std::fs::metadata(root) {
             Err(e) => Box::new(std::iter::once(Entry::Error(root.clone(), e.to_string()))),
             Ok(m) if !m.is_dir() => Box::new(std::iter::once(Entry::File(root.clone()))),
@@ -38,7 +38,7 @@ pub fn walk(roots: &[PathBuf]) -> impl Iterator<Item = Entry> + '_ {
     })
 }
 
-fn walk_dir(root: &Path) -> impl Iterator<Item = Entry> + use<> {
+fn walk_dir(root: &Path) -> impl Iterator<Item = Entry> + Send + use<> {
     let root = root.to_path_buf();
     WalkDir::new(&root)
         .follow_links(true)
