@@ -47,7 +47,7 @@ pub fn letters(searcher: &Searcher) -> tantivy::Result<HashMap<String, FileStamp
 /// Every term of a string column, by ordinal.
 fn terms(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
     let dictionary = column.dictionary();
-    let mut out = Vec::with_capacity(usize::try_from(dictionary.num_terms()).unwrap_or(0));
+    let mut out = Vec::with_capacity(dictionary.num_terms());
     let mut stream = dictionary.stream()?;
     while stream.advance() {
         out.push(String::from_utf8_lossy(stream.key()).into_owned());

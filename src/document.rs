@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::{DateTime, TantivyDocument};
 
 /// What `imr show` needs back from the index: the parsed letter and where it came from.
-/// Stored as JSON on the letter's first document.
+/// Stored as JSON on the letter's first document, without its items: each item is stored
+/// once, as JSON in its own document's `decision` field.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct StoredLetter {
     pub path: String,
@@ -131,6 +132,12 @@ pub fn documents_of_file(
         for r in &d.body_regions {
             doc.add_text(f.body_region, r);
         }
+        // Citations are not stored: they come again from the guideline lines when read back
+        // (`imr show`), as the index's citation fields came from them.
+        let stored = crate::letter::Decision { citations: Vec::new(), ..d.clone() };
+        if let Ok(json) = serde_json::to_string(&stored) {
+            doc.add_text(f.decision, json);
+        }
         docs.push(doc);
     }
     if docs.is_empty() {
@@ -145,7 +152,7 @@ pub fn documents_of_file(
         docs[0].add_u64(f.file_mtime, facts.mtime);
         docs[0].add_text(f.content_hash, &facts.hash);
     }
-    let mut letter = letter.clone();
+    let mut letter = Letter { items: Vec::new(), ..letter.clone() };
     if letter.layout != crate::letter::Layout::Unknown {
         letter.text.clear(); // searchable through the item fields; unknown letters keep it for `show`
     }

@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod document;
+#[doc(hidden)]
+pub mod gen;
 pub mod ingest;
 pub mod letter;
 pub mod print;

@@ -33,6 +33,7 @@ pub const SEX: &str = "sex";
 pub const LAYOUT: &str = "layout";
 pub const PATH: &str = "path";
 pub const LETTER: &str = "letter";
+pub const DECISION: &str = "decision";
 pub const CITE_KEY: &str = "cite_key";
 pub const CITE_UR: &str = "cite_ur";
 pub const CITE_IMR: &str = "cite_imr";
@@ -68,6 +69,7 @@ pub struct Fields {
     pub layout: Field,
     pub path: Field,
     pub letter: Field,
+    pub decision: Field,
     pub cite_key: Field,
     pub cite_ur: Field,
     pub cite_imr: Field,
@@ -111,11 +113,12 @@ pub fn build() -> (Schema, Fields) {
         case_number: b.add_text_field(CASE_NUMBER, keyword.clone()),
         item_no: b.add_u64_field(ITEM_NO, number.clone()),
         item_count: b.add_u64_field(ITEM_COUNT, STORED),
-        procedure: b.add_text_field(PROCEDURE, prose(IMR_EN)),
+        // Item text, guidelines and rationale are stored once, in `decision`.
+        procedure: b.add_text_field(PROCEDURE, searchable(IMR_EN)),
         diagnosis: b.add_text_field(DIAGNOSIS, prose(IMR_EN)),
         outcome: b.add_text_field(OUTCOME, keyword.clone()),
-        citation: b.add_text_field(CITATION, prose(IMR_EN)),
-        rationale: b.add_text_field(RATIONALE, prose(IMR_EN)),
+        citation: b.add_text_field(CITATION, searchable(IMR_EN)),
+        rationale: b.add_text_field(RATIONALE, searchable(IMR_EN)),
         // Not stored: the letter JSON holds it once, where item documents would repeat it.
         summary: b.add_text_field(SUMMARY, searchable(IMR_EN)),
         text: b.add_text_field(TEXT, prose(IMR_EN)),
@@ -130,6 +133,7 @@ pub fn build() -> (Schema, Fields) {
         layout: b.add_text_field(LAYOUT, keyword.clone()),
         path: b.add_text_field(PATH, STRING | STORED | FAST),
         letter: b.add_text_field(LETTER, STORED),
+        decision: b.add_text_field(DECISION, STORED),
         cite_key: b.add_text_field(CITE_KEY, STRING | FAST),
         cite_ur: b.add_text_field(CITE_UR, STRING | FAST),
         cite_imr: b.add_text_field(CITE_IMR, STRING | FAST),

@@ -1,6 +1,7 @@
 //! Query -> ranked decisions (`Hit`s) with snippets. No printing here.
 
 use crate::document::{date_from, StoredLetter};
+use crate::letter::Decision;
 use crate::query::{self, Reading};
 use crate::schema;
 
@@ -205,9 +206,20 @@ fn hit(
     summary_terms: bool,
 ) -> Hit {
     let f = &store.fields;
+    let decision: Decision = text(doc, f.decision).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+    let guidelines = [&decision.ur_guideline, &decision.imr_guideline]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut snippet = None;
     for (name, g) in generators {
-        let s = if *name == schema::SUMMARY {
+        let s = if *name == schema::RATIONALE {
+            g.snippet(decision.rationale.as_deref().unwrap_or(""))
+        } else if *name == schema::CITATION {
+            g.snippet(&guidelines)
+        } else if *name == schema::SUMMARY {
             // The summary is stored once per letter (in its first document's letter JSON), and
             // read only when the query has words for it.
             if !summary_terms {
@@ -228,7 +240,7 @@ fn hit(
         }
     }
     let snippet = snippet.unwrap_or_else(|| {
-        let (field, source) = match text(doc, f.rationale) {
+        let (field, source) = match decision.rationale.clone() {
             Some(r) => (schema::RATIONALE, r),
             None => (schema::TEXT, text(doc, f.text).unwrap_or_default()),
         };
@@ -240,7 +252,7 @@ fn hit(
         case_number: text(doc, f.case_number),
         item_no: doc.get_first(f.item_no).and_then(|v| v.as_u64()).unwrap_or(0),
         item_count: doc.get_first(f.item_count).and_then(|v| v.as_u64()).unwrap_or(0),
-        item: text(doc, f.procedure).unwrap_or_default(),
+        item: decision.item,
         outcome: text(doc, f.outcome).unwrap_or_default(),
         decision_date: doc.get_first(f.decision_date).and_then(|v| v.as_datetime()).map(|d| date_from(d).to_string()),
         specialty: doc.get_all(f.specialty).filter_map(|v| v.as_str().map(str::to_string)).collect(),
@@ -283,13 +295,21 @@ pub fn letters(store: &Store, searcher: &Searcher, id: &str) -> Result<Vec<Store
     ]);
     let addrs: Vec<(f32, DocAddress)> = searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score())?;
     let mut out: Vec<StoredLetter> = Vec::new();
+    let mut decisions: Vec<(String, u64, Decision)> = Vec::new();
     for (_, addr) in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        if let Some(json) = text(&doc, f.letter) {
-            if let Ok(l) = serde_json::from_str::<StoredLetter>(&json) {
-                out.push(l);
-            }
+        if let Some(l) = text(&doc, f.letter).and_then(|json| serde_json::from_str::<StoredLetter>(&json).ok()) {
+            out.push(l);
         }
+        if let Some(d) = text(&doc, f.decision).and_then(|json| serde_json::from_str::<Decision>(&json).ok()) {
+            let item_no = doc.get_first(f.item_no).and_then(|v| v.as_u64()).unwrap_or(0);
+            decisions.push((text(&doc, f.path).unwrap_or_default(), item_no, d));
+        }
+    }
+    // Each item is stored in its own document: put them back in their letters, in order.
+    decisions.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    for l in &mut out {
+        l.letter.items = decisions.iter().filter(|(p, _, _)| *p == l.path).map(|(_, _, d)| d.clone()).collect();
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)

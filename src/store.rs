@@ -128,7 +128,7 @@ impl Store {
     /// An empty index in memory (for tests and fuzzing).
     pub fn in_ram() -> Store {
         let (schema, fields) = schema::build();
-        let index = Index::create_in_ram(schema);
+        let index = Index::builder().schema(schema).settings(settings()).create_in_ram().expect("an index in memory");
         register(&index);
         Store { index, fields, path: PathBuf::from(":memory:") }
     }

@@ -260,7 +260,12 @@ fn index_into(
         changes.removed += 1;
     }
     progress.set_message("committing");
-    commit(&mut writer, &stamp)?;
+    if let Err(e) = commit(&mut writer, &stamp) {
+        progress.finish_and_clear();
+        return Err(
+            e.context("indexing stopped; the index keeps its last commit (run the same command again to finish)")
+        );
+    }
     writer.wait_merging_threads().context("cannot finish merging the index")?;
     progress.finish_and_clear();
 

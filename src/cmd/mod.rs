@@ -1,5 +1,7 @@
 //! One module per subcommand; the only code (with `source` and `ingest`) that does IO.
 
+mod bench;
+mod gen;
 mod index;
 mod parse;
 mod report;
@@ -18,5 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Show(args) => show::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),
+        Command::Gen(args) => gen::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

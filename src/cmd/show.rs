@@ -1,9 +1,11 @@
 //! `imr show CASE_NUMBER`: one letter back from the index, in full.
 
 use crate::cli::ShowArgs;
+use crate::letter::citations;
 use crate::print::{self, Style};
 use crate::search;
 use crate::store::{self, Store};
+use crate::tables::UserTables;
 use std::io::{self, Write};
 
 pub fn run(args: &ShowArgs) -> anyhow::Result<u8> {
@@ -11,7 +13,15 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<u8> {
     let store = Store::open(&path)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let letters = search::letters(&store, &searcher, &args.case_number)?;
+    let mut letters = search::letters(&store, &searcher, &args.case_number)?;
+    // The index stores guideline lines, not the citations read from them: read them again.
+    let tables = UserTables::load()?;
+    let table = tables.tables().citations;
+    for l in &mut letters {
+        for d in &mut l.letter.items {
+            d.citations = citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), table);
+        }
+    }
     if letters.is_empty() {
         eprintln!("imr: no letter {:?} in the index at {}", args.case_number, path.display());
         return Ok(1);

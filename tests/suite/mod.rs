@@ -1,4 +1,5 @@
 mod env;
+mod generator;
 mod index_search;
 mod parse_cli;
 mod real_corpus;

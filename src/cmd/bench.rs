@@ -1,0 +1,75 @@
+//! `imr bench` (hidden): query and report latency inside one process, as tantivy-cli's
+//! `bench` measures it, so the figures compare engines rather than process start-up.
+//!
+//! Each search runs exactly as `imr search --json` does (plan, count, top results, snippets)
+//! without printing; each report as `imr report ... --format json` does. Prints one JSON
+//! object per query or report: what ran, how many decisions matched, and every run's time.
+
+use crate::cli::BenchArgs;
+use crate::report::{self, Dimension, Request};
+use crate::search;
+use crate::store::{self, Store};
+use anyhow::Context;
+use serde::Serialize;
+use std::io::Write;
+use std::time::Instant;
+
+#[derive(Serialize)]
+struct Timing<'a> {
+    kind: &'static str,
+    what: &'a str,
+    matched: u64,
+    /// Milliseconds, one per run, in run order.
+    ms: Vec<f64>,
+}
+
+/// The reports timed after the queries: (name, rows, by).
+const REPORTS: [(&str, Dimension, Option<Dimension>); 4] = [
+    ("citations", Dimension::Citation, None),
+    ("citations --by outcome", Dimension::Citation, Some(Dimension::Outcome)),
+    ("outcomes --by procedure-category", Dimension::Category, None),
+    ("outcomes --by year", Dimension::Year, None),
+];
+
+pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
+    let path = args.index.clone().unwrap_or_else(store::default_location);
+    let store = Store::open(&path)?;
+    let reader = store.reader()?;
+    let searcher = reader.searcher();
+    let text = std::fs::read_to_string(&args.queries)
+        .with_context(|| format!("cannot read the queries in {}", args.queries.display()))?;
+    let queries: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let mut out = std::io::stdout().lock();
+    for q in &queries {
+        let mut ms = Vec::new();
+        let mut matched = 0;
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            let results = search::search(&store, &searcher, q, 10, false)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("query {q:?}"))?;
+            std::hint::black_box(&results.hits);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+            matched = results.total as u64;
+        }
+        serde_json::to_writer(&mut out, &Timing { kind: "search", what: q, matched, ms })?;
+        writeln!(out)?;
+    }
+    for (name, rows, by) in REPORTS {
+        let mut ms = Vec::new();
+        let mut matched = 0;
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            let r = report::run(&store, &searcher, &Request { query: None, rows, by, top: None })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut sink = Vec::new();
+            crate::print::report_json(&mut sink, &r)?;
+            std::hint::black_box(&sink);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+            matched = r.decisions;
+        }
+        serde_json::to_writer(&mut out, &Timing { kind: "report", what: name, matched, ms })?;
+        writeln!(out)?;
+    }
+    Ok(0)
+}
