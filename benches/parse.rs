@@ -1,4 +1,5 @@
 //! Parser throughput on one core: `letter::parse` over the sample letters in `data/letters`
+//! and over 1,000 generated letters
 //! (text already in memory, so this measures parsing alone, not file reading or PDF
 //! extraction). Run: `cargo bench --bench parse`.
 
@@ -29,6 +30,20 @@ fn parse(c: &mut Criterion) {
         b.iter(|| {
             let mut items = 0;
             for t in &all {
+                items += letter::parse(std::hint::black_box(t)).items.len();
+            }
+            items
+        })
+    });
+    // The generated corpus of the scale benchmarks (benches/scale.py): letters of every layout,
+    // 1-20 items, as `imr gen --seed 1` writes them.
+    let generated: Vec<String> = (0..1000).map(|i| imr_search::gen::letter(1, i).text).collect();
+    let bytes: usize = generated.iter().map(String::len).sum();
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function(format!("{} generated letters", generated.len()), |b| {
+        b.iter(|| {
+            let mut items = 0;
+            for t in &generated {
                 items += letter::parse(std::hint::black_box(t)).items.len();
             }
             items

@@ -45,7 +45,7 @@ pub fn letters(searcher: &Searcher) -> tantivy::Result<HashMap<String, FileStamp
 }
 
 /// Every term of a string column, by ordinal.
-fn terms(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
+pub(crate) fn terms(column: &tantivy::columnar::StrColumn) -> std::io::Result<Vec<String>> {
     let dictionary = column.dictionary();
     let mut out = Vec::with_capacity(dictionary.num_terms());
     let mut stream = dictionary.stream()?;

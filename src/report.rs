@@ -148,17 +148,22 @@ impl Values {
         }
     }
 
-    fn name(&self, code: u64) -> String {
+    /// Names of the codes: a string column's whole dictionary, read front to back once
+    /// (looking terms up one by one decompresses a block each time); `None` for numbers,
+    /// whose codes are their values.
+    fn names(&self) -> Option<Vec<String>> {
         match self {
-            Values::Str(Some(c)) => {
-                let mut s = String::new();
-                match c.ord_to_str(code, &mut s) {
-                    Ok(true) => s,
-                    _ => format!("#{code}"),
-                }
-            }
-            _ => code.to_string(),
+            Values::Str(Some(c)) => crate::catalog::terms(c).ok(),
+            _ => None,
         }
+    }
+}
+
+/// The name of `code` given its column's [`Values::names`].
+fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
+    match names {
+        Some(all) => all.get(code as usize).cloned().unwrap_or_else(|| format!("#{code}")),
+        None => code.to_string(),
     }
 }
 
@@ -331,21 +336,22 @@ impl SegmentCollector for SegmentCounter {
     }
 
     fn harvest(self) -> Counts {
+        let group_names = self.groups.as_ref().and_then(Values::names);
         let group_name = |g: u64, fixed: bool| -> String {
             if fixed {
                 return if g == BY_UR { "ur".to_string() } else { "imr".to_string() };
             }
             match (&self.groups, g) {
-                (_, NONE_CODE) => String::new(),
-                (Some(values), g) => values.name(g),
-                (None, _) => String::new(),
+                (_, NONE_CODE) | (None, _) => String::new(),
+                (Some(_), g) => name_of(&group_names, g),
             }
         };
+        let key_names: Vec<Option<Vec<String>>> = self.key_columns.iter().map(|(v, _)| v.names()).collect();
         let mut pairs: HashMap<(String, String), Tally> = HashMap::new();
         for ((col, k, g), t) in self.pairs {
-            let (values, fixed) = &self.key_columns[col];
-            let key = if k == NONE_CODE { String::new() } else { values.name(k) };
-            pairs.entry((key, group_name(g, fixed.is_some()))).or_default().merge(t);
+            let fixed = self.key_columns[col].1.is_some();
+            let key = if k == NONE_CODE { String::new() } else { name_of(&key_names[col], k) };
+            pairs.entry((key, group_name(g, fixed))).or_default().merge(t);
         }
         let mut groups: HashMap<String, Tally> = HashMap::new();
         for (g, t) in self.group_totals {

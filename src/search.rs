@@ -114,12 +114,14 @@ fn compile(store: &Store, reading: &Reading, fields: &[(&str, f32)], raw: &str) 
 }
 
 /// A query ready to run: the reading, the tantivy query, where plain words were matched, and
-/// how many more decisions `--anywhere` would find.
+/// how many decisions match the words anywhere.
 pub struct Plan {
     pub reading: Reading,
     pub query: Box<dyn Query>,
     pub scope: Scope,
-    pub elsewhere: usize,
+    /// How many decisions the words match in any field (counted only with `Scope::Item` and
+    /// `Scope::Decision`, else 0): the query's own count subtracted gives `elsewhere`.
+    pub all: usize,
 }
 
 /// Reads `raw` and decides the scope: the item's own name when some decision matches there,
@@ -128,11 +130,11 @@ pub fn plan(store: &Store, searcher: &Searcher, raw: &str, anywhere: bool) -> Re
     let reading = query::read(raw).map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?;
     let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw)?;
     if anywhere {
-        return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, elsewhere: 0 });
+        return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, all: 0 });
     }
     let decision = compile(store, &reading, &schema::DEFAULT_FIELDS, raw)?;
     if !reading.plain_words {
-        return Ok(Plan { reading, query: decision, scope: Scope::Decision, elsewhere: 0 });
+        return Ok(Plan { reading, query: decision, scope: Scope::Decision, all: 0 });
     }
     let all = searcher.search(&*everywhere, &Count)?;
     let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw)?;
@@ -140,15 +142,10 @@ pub fn plan(store: &Store, searcher: &Searcher, raw: &str, anywhere: bool) -> Re
     if in_item > 0 {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
         let query = BooleanQuery::new(vec![(Occur::Must, item), (Occur::Must, decision)]);
-        return Ok(Plan {
-            reading,
-            query: Box::new(query),
-            scope: Scope::Item,
-            elsewhere: all.saturating_sub(in_item),
-        });
+        // (The item is one of the decision's fields, so this matches what `item` matches.)
+        return Ok(Plan { reading, query: Box::new(query), scope: Scope::Item, all });
     }
-    let in_decision = searcher.search(&*decision, &Count)?;
-    Ok(Plan { reading, query: decision, scope: Scope::Decision, elsewhere: all.saturating_sub(in_decision) })
+    Ok(Plan { reading, query: decision, scope: Scope::Decision, all })
 }
 
 /// Runs a query: the best `limit` decisions, ties broken by case number then item number.
@@ -159,7 +156,7 @@ pub fn search(
     limit: usize,
     anywhere: bool,
 ) -> Result<Results, SearchError> {
-    let Plan { reading, query, scope, elsewhere } = plan(store, searcher, raw, anywhere)?;
+    let Plan { reading, query, scope, all } = plan(store, searcher, raw, anywhere)?;
     let limit = limit.max(1);
     // Fetch a little more than asked so that ties at the cut are broken by case number.
     let fetch = limit.saturating_add(64);
@@ -190,7 +187,7 @@ pub fn search(
     query.query_terms(&mut |term, _| summary_terms |= term.field() == f.summary);
     let hits: Vec<Hit> =
         docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect();
-    Ok(Results { reading, total, hits, scope, elsewhere })
+    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total) })
 }
 
 fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
