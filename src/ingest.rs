@@ -197,12 +197,14 @@ pub fn run<E: Send>(
     tables: &Tables,
     mut sink: impl FnMut(Loaded) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
-    run_entries(walk::walk(roots), threads, tables, None, |_| (), |loaded, ()| sink(loaded))
+    run_entries(walk::walk(roots), threads, tables, None, |_| Ok(()), |loaded, _| sink(loaded))
 }
 
 /// [`run`] over given walk entries, with an optional PDF text cache, and a `prepare` step
 /// that runs on the workers right after each file is loaded (the index builds its documents
 /// there), so that `sink`, which runs on the calling thread in walk order, has little to do.
+/// A file whose `prepare` fails (or panics) is handed on as failed, with the reason, and gets
+/// no prepared value; every other file gets one.
 /// While `sink` takes one batch, the workers already read the next: memory holds at most
 /// two batches of files.
 pub fn run_entries<P: Send, E: Send>(
@@ -210,24 +212,30 @@ pub fn run_entries<P: Send, E: Send>(
     threads: usize,
     tables: &Tables,
     cache: Option<&TextCache>,
-    prepare: impl Fn(&Loaded) -> P + Sync,
-    mut sink: impl FnMut(Loaded, P) -> Result<(), E>,
+    prepare: impl Fn(&Loaded) -> Result<P, String> + Sync,
+    mut sink: impl FnMut(Loaded, Option<P>) -> Result<(), E>,
 ) -> anyhow::Result<Result<Tally, E>> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(Loaded, P)>>(1);
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<(Loaded, Option<P>)>>(1);
     let prepare = &prepare;
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
             let mut entries = entries.peekable();
             while entries.peek().is_some() {
                 let batch: Vec<walk::Entry> = entries.by_ref().take(BATCH).collect();
-                let loaded: Vec<(Loaded, P)> = pool.install(|| {
+                let loaded: Vec<(Loaded, Option<P>)> = pool.install(|| {
                     batch
                         .into_par_iter()
                         .map(|e| {
                             let l = load(e, tables, cache);
-                            let p = prepare(&l);
-                            (l, p)
+                            let prepared = source::isolate(|| prepare(&l)).unwrap_or_else(|e| match e {
+                                source::SourceError::Panic(m) => Err(format!("crashed while preparing it ({m})")),
+                                other => Err(other.to_string()),
+                            });
+                            match prepared {
+                                Ok(p) => (l, Some(p)),
+                                Err(reason) => (Loaded::Failed { path: l.path().to_path_buf(), reason }, None),
+                            }
                         })
                         .collect()
                 });
@@ -268,6 +276,39 @@ mod tests {
         std::fs::File::create(&big).unwrap().set_len(MAX_FILE_BYTES + 1).unwrap();
         let got = load(walk::Entry::File(big), &Tables::builtin(), None);
         assert!(matches!(got, Loaded::Skipped { ref reason, .. } if reason.starts_with("too large")), "{got:?}");
+    }
+
+    #[test]
+    fn a_file_whose_preparation_fails_or_panics_is_failed_and_the_run_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            std::fs::write(dir.path().join(name), format!("letter {name}")).unwrap();
+        }
+        let mut seen = Vec::new();
+        let tally = run_entries(
+            walk::walk(&[dir.path().to_path_buf()]),
+            2,
+            &Tables::builtin(),
+            None,
+            |l| match l.path().file_name().and_then(|n| n.to_str()) {
+                Some("a.txt") => Err("no documents".to_string()),
+                Some("b.txt") => panic!("boom"),
+                _ => Ok(7),
+            },
+            |l, p| -> Result<(), ()> {
+                let name = l.path().file_name().unwrap().to_string_lossy().to_string();
+                let reason = if let Loaded::Failed { reason, .. } = &l { reason.clone() } else { String::new() };
+                seen.push((name, p, reason));
+                Ok(())
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((tally.seen, tally.parsed, tally.failed), (3, 1, 2));
+        assert_eq!(seen[0], ("a.txt".to_string(), None, "no documents".to_string()));
+        assert_eq!(seen[1].1, None);
+        assert!(seen[1].2.starts_with("crashed while preparing it (boom"), "{:?}", seen[1]);
+        assert_eq!(seen[2], ("c.txt".to_string(), Some(7), String::new()));
     }
 
     #[test]

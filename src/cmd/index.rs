@@ -190,14 +190,14 @@ fn index_into(
             Loaded::Letter { path: file, format, facts, letter } => {
                 let key = identity(file);
                 let docs = document::documents_of_file(&fields, letter, &key, format.as_str(), Some(facts));
-                Some((key, docs))
+                Ok(Some((key, docs)))
             }
-            _ => None,
+            _ => Ok(None),
         },
         |loaded, prepared| -> anyhow::Result<()> {
             match loaded {
                 Loaded::Letter { path: file, facts, .. } => {
-                    let (key, docs) = prepared.expect("documents are built for every letter");
+                    let (key, docs) = prepared.flatten().expect("documents are built for every letter");
                     match before.get(&key) {
                         None => changes.added += 1,
                         Some(s) if s.hash == facts.hash => changes.unchanged += 1, // touched, same content
