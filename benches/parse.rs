@@ -3,7 +3,8 @@
 //! (text already in memory, so this measures parsing alone, not file reading or PDF
 //! extraction). Run: `cargo bench --bench parse`.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use imr_search::letter;
 use imr_search::source::{self, Source};
 use std::path::Path;
@@ -20,35 +21,24 @@ fn texts(dir: &Path, out: &mut Vec<String>) {
     }
 }
 
-fn parse(c: &mut Criterion) {
-    let mut all = Vec::new();
-    texts(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/letters"), &mut all);
-    let bytes: usize = all.iter().map(String::len).sum();
-    let mut g = c.benchmark_group("parse");
+/// One benchmark: parsing every text of `letters`, with their bytes as the throughput.
+fn bench_letters(g: &mut BenchmarkGroup<'_, WallTime>, name: &str, letters: &[String]) {
+    let bytes: usize = letters.iter().map(String::len).sum();
     g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function(format!("{} sample letters", all.len()), |b| {
-        b.iter(|| {
-            let mut items = 0;
-            for t in &all {
-                items += letter::parse(std::hint::black_box(t)).items.len();
-            }
-            items
-        })
+    g.bench_function(format!("{} {name}", letters.len()), |b| {
+        b.iter(|| letters.iter().map(|t| letter::parse(std::hint::black_box(t)).items.len()).sum::<usize>())
     });
+}
+
+fn parse(c: &mut Criterion) {
+    let mut sample = Vec::new();
+    texts(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/letters"), &mut sample);
+    let mut g = c.benchmark_group("parse");
+    bench_letters(&mut g, "sample letters", &sample);
     // The generated corpus of the scale benchmarks (benches/scale.py): letters of every layout,
     // 1-20 items, as `imr gen --seed 1` writes them.
     let generated: Vec<String> = (0..1000).map(|i| imr_search::gen::letter(1, i).text).collect();
-    let bytes: usize = generated.iter().map(String::len).sum();
-    g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function(format!("{} generated letters", generated.len()), |b| {
-        b.iter(|| {
-            let mut items = 0;
-            for t in &generated {
-                items += letter::parse(std::hint::black_box(t)).items.len();
-            }
-            items
-        })
-    });
+    bench_letters(&mut g, "generated letters", &generated);
     g.finish();
 }
 

@@ -174,36 +174,8 @@ fn normalise(word: &str, stem: bool, out: &mut String) {
 
 /// Recently seen words and their stems, per thread.
 struct StemCache {
-    stems: HashMap<String, String, std::hash::BuildHasherDefault<WordHasher>>,
+    stems: HashMap<String, String, crate::quickhash::Quick>,
     stemmer: TextAnalyzer,
-}
-
-/// A quick hash for short words, eight bytes at a step (the default SipHash, built to resist
-/// crafted keys, cost more than the stemming it saved).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.mix(u64::from_le_bytes(c.try_into().expect("eight bytes")));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.mix(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl WordHasher {
-    fn mix(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 /// Words kept in a thread's cache before it starts afresh (a few MB).

@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod letter;
 pub mod print;
 pub mod query;
+mod quickhash;
 pub mod report;
 pub mod schema;
 pub mod search;

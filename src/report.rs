@@ -177,33 +177,6 @@ struct Counter {
     groups: Option<Dimension>,
 }
 
-/// A hasher for the per-document counting maps, whose keys are small integers (column
-/// ordinals): the default SipHash took half of a report's time.
-type Quick = std::hash::BuildHasherDefault<QuickHasher>;
-
-#[derive(Default)]
-struct QuickHasher(u64);
-
-impl std::hash::Hasher for QuickHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// Per-segment counts, with names resolved at harvest (ords are per segment).
 type Counts = (HashMap<(String, String), Tally>, HashMap<String, Tally>, Tally);
 
@@ -214,8 +187,8 @@ struct SegmentCounter {
     none: Option<u64>,
     key_columns: Vec<(Values, Option<u64>)>,
     groups: Option<Values>,
-    pairs: HashMap<(usize, u64, u64), Tally, Quick>,
-    group_totals: HashMap<u64, Tally, Quick>,
+    pairs: HashMap<(usize, u64, u64), Tally, crate::quickhash::Quick>,
+    group_totals: HashMap<u64, Tally, crate::quickhash::Quick>,
     all: Tally,
     scratch: Vec<u64>,
     group_scratch: Vec<u64>,
