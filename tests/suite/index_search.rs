@@ -200,3 +200,52 @@ fn case_groups_decisions_by_letter_and_show_takes_a_path() {
     assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
     assert_eq!(json_lines(&shown)[0]["case_number"], "CM16-0911042");
 }
+
+#[test]
+fn a_summary_snippet_comes_from_the_letter_for_any_item() {
+    // The case summary is stored once per letter; item 2 of this letter matches L5-S1 only
+    // in it, and its snippet still shows it highlighted.
+    let t = TestIndex::sample();
+    let out = t.imr(&["search", "--anywhere", "--json", "L5-S1 brace"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hits = json_lines(&out);
+    let hit = hits.iter().find(|h| h["case_number"] == "CM13-0987741" && h["item_no"] == 2).expect("the brace");
+    assert_eq!(hit["snippet_field"], "summary", "{hit}");
+    let text = hit["snippet"].as_str().unwrap();
+    let marked: Vec<&str> = hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+        .collect();
+    assert!(marked.contains(&"L5-S1"), "{marked:?} in {text}");
+}
+
+#[test]
+fn a_memory_budget_is_taken_within_bounds() {
+    let t = TestIndex::new();
+    let out = t.imr(&["index", "--memory", "64", "data/letters/a-2013"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = t.imr(&["index", "--memory", "10", "data/letters/a-2013"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--memory"), "{}", stderr(&out));
+}
+
+#[test]
+fn bench_times_every_query_and_report_in_one_process() {
+    let t = TestIndex::sample();
+    let queries = t.dir.path().join("queries.txt");
+    std::fs::write(&queries, "# a comment\nfusion\n\nL5-S1 fusion upheld\n").unwrap();
+    let out = t.imr(&["bench", "--runs", "3", queries.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = json_lines(&out);
+    let what: Vec<&str> = rows.iter().map(|r| r["what"].as_str().unwrap()).collect();
+    assert_eq!(&what[..2], ["fusion", "L5-S1 fusion upheld"]);
+    assert!(what[2..].contains(&"citations"), "{what:?}");
+    assert!(rows.iter().all(|r| r["ms"].as_array().unwrap().len() == 3));
+    assert_eq!(rows[1]["matched"], t.hits("L5-S1 fusion upheld").len());
+    let gone = t.imr(&["bench", "no-such-file.txt"]);
+    assert_eq!(gone.status.code(), Some(2));
+    let err = stderr(&gone);
+    assert!(err.contains("no-such-file.txt") && err.lines().count() == 1, "{err}");
+}
