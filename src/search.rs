@@ -204,29 +204,27 @@ fn hit(
 ) -> Hit {
     let f = &store.fields;
     let decision: Decision = text(doc, f.decision).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
-    let guidelines = [&decision.ur_guideline, &decision.imr_guideline]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Where each snippet field's text is kept: the item's own in its decision JSON, the case
+    // summary once per letter (read only when the query has words for it), the rest in the
+    // document's stored fields.
+    let source = |name: &str| -> Option<String> {
+        match name {
+            schema::RATIONALE => decision.rationale.clone(),
+            schema::CITATION => {
+                let lines = [&decision.ur_guideline, &decision.imr_guideline];
+                Some(lines.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "))
+            }
+            schema::SUMMARY => summary_terms.then(|| letter_summary(store, searcher, doc)).flatten(),
+            other => {
+                let field = store.index.schema().get_field(other).ok()?;
+                Some(doc.get_all(field).filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "))
+            }
+        }
+    };
     let mut snippet = None;
     for (name, g) in generators {
-        let s = if *name == schema::RATIONALE {
-            g.snippet(decision.rationale.as_deref().unwrap_or(""))
-        } else if *name == schema::CITATION {
-            g.snippet(&guidelines)
-        } else if *name == schema::SUMMARY {
-            // The summary is stored once per letter (in its first document's letter JSON), and
-            // read only when the query has words for it.
-            if !summary_terms {
-                continue;
-            }
-            let Some(summary) = letter_summary(store, searcher, doc) else { continue };
-            g.snippet(&summary)
-        } else {
-            g.snippet_from_doc(doc)
-        };
+        let Some(text) = source(name) else { continue };
+        let s = g.snippet(&text);
         if !s.highlighted().is_empty() {
             snippet = Some(Snippet {
                 field: name,
