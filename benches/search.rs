@@ -45,14 +45,22 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("search {letters} letters"));
     for q in queries() {
         g.bench_function(&q, |b| {
-            b.iter(|| search::search(&store, &searcher, std::hint::black_box(&q), 10, false).expect("search").total)
+            b.iter(|| {
+                search::search(
+                    &store,
+                    &searcher,
+                    &search::Request { query: std::hint::black_box(&q).to_string(), limit: 10, ..Default::default() },
+                )
+                .expect("search")
+                .total
+            })
         });
     }
     g.finish();
     let mut g = c.benchmark_group(format!("report {letters} letters"));
     g.bench_function("citations", |b| {
         b.iter(|| {
-            let req = Request { query: None, rows: Dimension::Citation, by: None, top: None };
+            let req = Request { query: None, filters: &[], rows: Dimension::Citation, by: None, top: None };
             report::run(&store, &searcher, &req).expect("report").decisions
         })
     });

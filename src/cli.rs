@@ -62,6 +62,14 @@ pub enum Command {
     #[command(subcommand)]
     Report(ReportCommand),
 
+    /// Serve the index as web pages and a JSON API (read-only), on loopback by default.
+    ///
+    /// Prints the URL it listens on. Search, filters, letters, downloads and reports in a
+    /// browser; the JSON API is described at /api/openapi.json. New commits of a running
+    /// `imr index` are seen without a restart; without an index the page says how to build
+    /// one. Stop it with Ctrl-C.
+    Serve(ServeArgs),
+
     /// Write a synthetic corpus of letters and its ground truth (for benchmarks and tests).
     #[command(hide = true)]
     Gen(GenArgs),
@@ -96,6 +104,7 @@ pub enum OutcomeBy {
     Year,
     BodyRegion,
     Citation,
+    Layout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -250,6 +259,22 @@ pub struct VerifyArgs {
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<std::path::PathBuf>,
+
+    /// The address to listen on (port 0: any free port).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8765")]
+    pub addr: String,
+
+    /// Allow a non-loopback --addr: every letter in the index becomes readable by anyone who
+    /// can reach the port.
+    #[arg(long)]
+    pub public: bool,
 }
 
 #[derive(Debug, clap::Args)]

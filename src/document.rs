@@ -13,6 +13,10 @@ use tantivy::{DateTime, TantivyDocument};
 pub struct StoredLetter {
     pub path: String,
     pub format: String,
+    /// The file's content hash (SHA-256), from its own field: it names the letter's file in
+    /// links without naming a path.
+    #[serde(skip)]
+    pub hash: String,
     #[serde(flatten)]
     pub letter: Letter,
 }
@@ -156,7 +160,7 @@ pub fn documents_of_file(
     if letter.layout != crate::letter::Layout::Unknown {
         letter.text.clear(); // searchable through the item fields; unknown letters keep it for `show`
     }
-    let stored = StoredLetter { path: path.to_string(), format: format.to_string(), letter };
+    let stored = StoredLetter { path: path.to_string(), format: format.to_string(), hash: String::new(), letter };
     if let Ok(json) = serde_json::to_string(&stored) {
         docs[0].add_text(f.letter, json);
     }

@@ -28,7 +28,7 @@ pub fn stat(path: &Path) -> std::io::Result<(u64, u64)> {
     Ok((m.len(), mtime))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     let mut s = String::with_capacity(64);

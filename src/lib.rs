@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod document;
+pub mod facets;
 #[doc(hidden)]
 pub mod gen;
 pub mod ingest;
@@ -19,6 +20,7 @@ mod quickhash;
 pub mod report;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod store;
 pub mod tables;

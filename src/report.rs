@@ -27,6 +27,7 @@ pub enum Dimension {
     Category,
     Subcategory,
     BodyRegion,
+    Layout,
 }
 
 impl Dimension {
@@ -39,6 +40,7 @@ impl Dimension {
             Dimension::Category => "procedure category",
             Dimension::Subcategory => "procedure subcategory",
             Dimension::BodyRegion => "body region",
+            Dimension::Layout => "layout",
         }
     }
 }
@@ -117,13 +119,17 @@ enum Outcome {
 }
 
 /// Reads one dimension's values for a document of one segment, as codes, and names them.
-enum Values {
+pub(crate) enum Values {
     Str(Option<StrColumn>),
     U64(Option<Column<u64>>),
 }
 
 impl Values {
-    fn open(reader: &SegmentReader, dim: Dimension, cited_by: Option<citations::CitedBy>) -> tantivy::Result<Values> {
+    pub(crate) fn open(
+        reader: &SegmentReader,
+        dim: Dimension,
+        cited_by: Option<citations::CitedBy>,
+    ) -> tantivy::Result<Values> {
         let ff = reader.fast_fields();
         let field = match (dim, cited_by) {
             (Dimension::Year, _) => return Ok(Values::U64(ff.u64(schema::YEAR).ok())),
@@ -135,11 +141,12 @@ impl Values {
             (Dimension::Category, _) => schema::CATEGORY,
             (Dimension::Subcategory, _) => schema::SUBCATEGORY,
             (Dimension::BodyRegion, _) => schema::BODY_REGION,
+            (Dimension::Layout, _) => schema::LAYOUT,
         };
         Ok(Values::Str(ff.str(field)?))
     }
 
-    fn codes(&self, doc: DocId, out: &mut Vec<u64>) {
+    pub(crate) fn codes(&self, doc: DocId, out: &mut Vec<u64>) {
         out.clear();
         match self {
             Values::Str(Some(c)) => out.extend(c.term_ords(doc)),
@@ -151,7 +158,7 @@ impl Values {
     /// Names of the codes: a string column's whole dictionary, read front to back once
     /// (looking terms up one by one decompresses a block each time); `None` for numbers,
     /// whose codes are their values.
-    fn names(&self) -> Option<Vec<String>> {
+    pub(crate) fn names(&self) -> Option<Vec<String>> {
         match self {
             Values::Str(Some(c)) => crate::catalog::terms(c).ok(),
             _ => None,
@@ -160,7 +167,7 @@ impl Values {
 }
 
 /// The name of `code` given its column's [`Values::names`].
-fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
+pub(crate) fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
     match names {
         Some(all) => all.get(code as usize).cloned().unwrap_or_else(|| format!("#{code}")),
         None => code.to_string(),
@@ -337,6 +344,8 @@ impl SegmentCollector for SegmentCounter {
 /// The report's request.
 pub struct Request<'a> {
     pub query: Option<&'a str>,
+    /// Facet values every counted decision must have.
+    pub filters: &'a [crate::facets::Filter],
     pub rows: Dimension,
     pub by: Option<Dimension>,
     pub top: Option<usize>,
@@ -348,14 +357,14 @@ const NO_VALUE: &str = "(none)";
 pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, SearchError> {
     let (query, read_as): (Box<dyn tantivy::query::Query>, String) = match req.query.filter(|q| !q.trim().is_empty()) {
         Some(q) => {
-            let plan = search::plan(store, searcher, q, false)?;
+            let plan = search::plan(store, searcher, q, false, req.filters)?;
             let mut read = plan.reading.describe();
             if plan.scope == search::Scope::Item {
                 read.push_str(" (matched in the disputed item itself)");
             }
             (plan.query, read)
         }
-        None => (Box::new(tantivy::query::AllQuery), String::new()),
+        None => (search::filtered(Box::new(tantivy::query::AllQuery), req.filters), String::new()),
     };
     let (keys, groups) =
         if req.by == Some(Dimension::CitationBy) { (Dimension::CitationBy, None) } else { (req.rows, req.by) };
@@ -457,4 +466,26 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
         more_rows,
         notes,
     })
+}
+
+/// Every report by name, as the web pages and the API ask for them (`imr report` spells the
+/// same ones as `citations [--by X]` and `outcomes --by X`): (name, title, rows, split).
+pub const KINDS: [(&str, &str, Dimension, Option<Dimension>); 12] = [
+    ("citations", "Citations", Dimension::Citation, None),
+    ("citations-by-outcome", "Citations by outcome", Dimension::Citation, Some(Dimension::Outcome)),
+    ("citations-by-year", "Citations by year", Dimension::Citation, Some(Dimension::Year)),
+    ("citations-by-specialty", "Citations by reviewer specialty", Dimension::Citation, Some(Dimension::Specialty)),
+    ("citations-by-cited-by", "Citations by who cited them", Dimension::Citation, Some(Dimension::CitationBy)),
+    ("outcomes-by-procedure-category", "Outcomes by procedure category", Dimension::Category, None),
+    ("outcomes-by-procedure-subcategory", "Outcomes by procedure subcategory", Dimension::Subcategory, None),
+    ("outcomes-by-specialty", "Outcomes by reviewer specialty", Dimension::Specialty, None),
+    ("outcomes-by-year", "Outcomes by year", Dimension::Year, None),
+    ("outcomes-by-body-region", "Outcomes by body region", Dimension::BodyRegion, None),
+    ("outcomes-by-citation", "Outcomes by citation", Dimension::Citation, None),
+    ("outcomes-by-layout", "Outcomes by letter layout", Dimension::Layout, None),
+];
+
+/// The rows and split of a report named in [`KINDS`].
+pub fn kind(name: &str) -> Option<(Dimension, Option<Dimension>)> {
+    KINDS.iter().find(|k| k.0 == name).map(|k| (k.2, k.3))
 }

@@ -1,6 +1,7 @@
 //! Query -> ranked decisions (`Hit`s) with snippets. No printing here.
 
 use crate::document::{date_from, StoredLetter};
+use crate::facets::Filter;
 use crate::letter::Decision;
 use crate::query::{self, Reading};
 use crate::schema;
@@ -19,8 +20,63 @@ pub enum SearchError {
     /// The user's query cannot be read; the message says why.
     #[error("bad query {query:?}: {reason}")]
     Query { query: String, reason: String },
+    /// A request outside the limits (page size, offset); the message says which.
+    #[error("{0}")]
+    Limit(String),
+    /// A stored document that does not decode: the index is damaged or of another version.
+    #[error("the stored {what} of {letter} cannot be read ({reason}): rebuild the index with `imr index --rebuild`")]
+    Stored { letter: String, what: &'static str, reason: String },
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
+}
+
+/// What a search asks for: built alike by `imr search`, the web pages and the API.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The query, in the query language (empty: every decision).
+    pub query: String,
+    /// Facet values every decision must have, on top of the query.
+    pub filters: Vec<Filter>,
+    pub sort: Sort,
+    /// How many decisions to return (at least 1).
+    pub limit: usize,
+    /// How many of the best to skip (paging).
+    pub offset: usize,
+    /// Match plain words in every field (`--anywhere`).
+    pub anywhere: bool,
+}
+
+/// Deepest page a search serves: decisions past this offset are reached by narrowing the
+/// query, or all at once by the CSV and JSON Lines downloads.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// The order of results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best first (BM25); equal scores in case-number order.
+    #[default]
+    Relevance,
+    /// Latest decision date first.
+    Newest,
+    /// Earliest decision date first.
+    Oldest,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Newest, Sort::Oldest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 /// A highlighted piece of a stored field showing why a decision matched.
@@ -46,6 +102,8 @@ pub struct Hit {
     pub snippet: Snippet,
     pub path: String,
     pub layout: String,
+    /// The letter's file's content hash: names it in links without naming its path.
+    pub hash: String,
 }
 
 pub struct Results {
@@ -56,6 +114,8 @@ pub struct Results {
     /// How many decisions match in all (hits holds at most the limit).
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// The query as run (filters included), for facet counts and highlighting.
+    pub query: Box<dyn Query>,
 }
 
 /// Fields a snippet may come from, most telling first. The item itself is printed anyway.
@@ -90,8 +150,24 @@ fn parser(store: &Store, fields: &[(&str, f32)]) -> QueryParser {
     parser
 }
 
-/// The query for a reading's text over `fields`, AND the outcome filter.
-fn compile(store: &Store, reading: &Reading, fields: &[(&str, f32)], raw: &str) -> Result<Box<dyn Query>, SearchError> {
+/// `query` AND every filter.
+pub fn filtered(query: Box<dyn Query>, filters: &[Filter]) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return query;
+    }
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(filters.iter().map(|f| (Occur::Must, f.query())));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The query for a reading's text over `fields`, AND the outcome filter, AND the filters.
+fn compile(
+    store: &Store,
+    reading: &Reading,
+    fields: &[(&str, f32)],
+    raw: &str,
+    filters: &[Filter],
+) -> Result<Box<dyn Query>, SearchError> {
     let main: Box<dyn Query> = if reading.text.trim().is_empty() {
         Box::new(AllQuery)
     } else {
@@ -100,7 +176,7 @@ fn compile(store: &Store, reading: &Reading, fields: &[(&str, f32)], raw: &str) 
             .map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?
     };
     if reading.outcomes.is_empty() {
-        return Ok(main);
+        return Ok(filtered(main, filters));
     }
     let filter: Vec<(Occur, Box<dyn Query>)> = reading
         .outcomes
@@ -110,7 +186,8 @@ fn compile(store: &Store, reading: &Reading, fields: &[(&str, f32)], raw: &str) 
             (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
         })
         .collect();
-    Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, main), (Occur::Must, Box::new(BooleanQuery::new(filter)))])))
+    let both = BooleanQuery::new(vec![(Occur::Must, main), (Occur::Must, Box::new(BooleanQuery::new(filter)))]);
+    Ok(filtered(Box::new(both), filters))
 }
 
 /// A query ready to run: the reading, the tantivy query, where plain words were matched, and
@@ -125,19 +202,25 @@ pub struct Plan {
 }
 
 /// Reads `raw` and decides the scope: the item's own name when some decision matches there,
-/// else the decision's fields; every field with `anywhere`.
-pub fn plan(store: &Store, searcher: &Searcher, raw: &str, anywhere: bool) -> Result<Plan, SearchError> {
+/// else the decision's fields; every field with `anywhere`. The filters narrow every count.
+pub fn plan(
+    store: &Store,
+    searcher: &Searcher,
+    raw: &str,
+    anywhere: bool,
+    filters: &[Filter],
+) -> Result<Plan, SearchError> {
     let reading = query::read(raw).map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?;
-    let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw)?;
+    let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
     if anywhere {
         return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, all: 0 });
     }
-    let decision = compile(store, &reading, &schema::DEFAULT_FIELDS, raw)?;
+    let decision = compile(store, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
     if !reading.plain_words {
         return Ok(Plan { reading, query: decision, scope: Scope::Decision, all: 0 });
     }
     let all = searcher.search(&*everywhere, &Count)?;
-    let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw)?;
+    let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
     let in_item = searcher.search(&*item, &Count)?;
     if in_item > 0 {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
@@ -148,46 +231,150 @@ pub fn plan(store: &Store, searcher: &Searcher, raw: &str, anywhere: bool) -> Re
     Ok(Plan { reading, query: decision, scope: Scope::Decision, all })
 }
 
-/// Runs a query: the best `limit` decisions, ties broken by case number then item number.
-pub fn search(
+/// Checks a request's page against the limits every caller shares.
+fn check(req: &Request) -> Result<(), SearchError> {
+    if req.offset > MAX_OFFSET {
+        return Err(SearchError::Limit(format!(
+            "offset {} is past the deepest page ({MAX_OFFSET}); narrow the query, or download all the results",
+            req.offset
+        )));
+    }
+    Ok(())
+}
+
+/// Runs a request: its page of decisions (best first, or by date), ties broken by case
+/// number then item number.
+pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Results, SearchError> {
+    check(req)?;
+    let Plan { reading, query, scope, all } = plan(store, searcher, &req.query, req.anywhere, &req.filters)?;
+    let limit = req.limit.max(1);
+    let want = req.offset.saturating_add(limit);
+    let (docs, total) = match req.sort {
+        Sort::Relevance => {
+            // Fetch a little more than asked so that ties at the cut are broken by case number.
+            let fetch = want.saturating_add(64);
+            let (top, total) = searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            // Only decisions scoring at least the last shown one's score can be shown; of
+            // those tied with it, case number and item number choose.
+            let cut = top.get(want - 1).map_or(f32::MIN, |(score, _)| *score);
+            let mut docs: Vec<(f32, TantivyDocument)> = Vec::with_capacity(want);
+            for (score, addr) in top.into_iter().filter(|(score, _)| *score >= cut) {
+                docs.push((score, searcher.doc(addr)?));
+            }
+            let f = &store.fields;
+            let key = |doc: &TantivyDocument| {
+                (text(doc, f.case_number), doc.get_first(f.item_no).and_then(|v| v.as_u64()), text(doc, f.path))
+            };
+            docs.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| key(a).cmp(&key(b))));
+            (docs.into_iter().skip(req.offset).take(limit).collect::<Vec<_>>(), total)
+        }
+        Sort::Newest | Sort::Oldest => {
+            let order = if req.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+            let top = TopDocs::with_limit(limit)
+                .and_offset(req.offset)
+                .order_by_fast_field::<tantivy::DateTime>(schema::DECISION_DATE, order);
+            let (top, total) = searcher.search(&query, &(top, Count))?;
+            let mut docs = Vec::with_capacity(top.len());
+            for (_, addr) in top {
+                docs.push((0.0, searcher.doc(addr)?));
+            }
+            (docs, total)
+        }
+    };
+    let hits = hits(store, searcher, &*query, &docs)?;
+    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total), query })
+}
+
+/// Every decision a request matches, best first (or by date), `chunk` at a time, for
+/// downloads: `each` gets the hits of one chunk and says whether to go on.
+pub fn each_hit(
     store: &Store,
     searcher: &Searcher,
-    raw: &str,
-    limit: usize,
-    anywhere: bool,
-) -> Result<Results, SearchError> {
-    let Plan { reading, query, scope, all } = plan(store, searcher, raw, anywhere)?;
-    let limit = limit.max(1);
-    // Fetch a little more than asked so that ties at the cut are broken by case number.
-    let fetch = limit.saturating_add(64);
-    let (top, total) = searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-    let f = &store.fields;
+    req: &Request,
+    chunk: usize,
+    mut each: impl FnMut(Vec<Hit>) -> bool,
+) -> Result<(), SearchError> {
+    let Plan { query, .. } = plan(store, searcher, &req.query, req.anywhere, &req.filters)?;
+    let total = searcher.search(&query, &Count)?;
+    if total == 0 {
+        return Ok(());
+    }
+    let mut addrs: Vec<(f32, tantivy::DocAddress)> = match req.sort {
+        Sort::Relevance => searcher.search(&query, &TopDocs::with_limit(total).order_by_score())?,
+        Sort::Newest | Sort::Oldest => {
+            let order = if req.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+            let top = TopDocs::with_limit(total).order_by_fast_field::<tantivy::DateTime>(schema::DECISION_DATE, order);
+            searcher.search(&query, &top)?.into_iter().map(|(_, a)| (0.0, a)).collect()
+        }
+    };
+    if req.sort == Sort::Relevance {
+        // Ties by case number, as `search` breaks them: the case numbers come from the fast
+        // field, so no document is read twice.
+        let keys = case_keys(searcher, &addrs)?;
+        let mut keyed: Vec<_> = addrs.into_iter().zip(keys).collect();
+        keyed.sort_by(|((sa, _), ka), ((sb, _), kb)| sb.total_cmp(sa).then_with(|| ka.cmp(kb)));
+        addrs = keyed.into_iter().map(|(a, _)| a).collect();
+    }
+    for part in addrs.chunks(chunk.max(1)) {
+        let mut docs = Vec::with_capacity(part.len());
+        for (score, addr) in part {
+            docs.push((*score, searcher.doc(*addr)?));
+        }
+        if !each(hits(store, searcher, &*query, &docs)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// (case number, item number) of each document, from the fast fields.
+fn case_keys(
+    searcher: &Searcher,
+    addrs: &[(f32, tantivy::DocAddress)],
+) -> Result<Vec<(Option<String>, Option<u64>)>, SearchError> {
+    let mut columns = Vec::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let case = ff.str(schema::CASE_NUMBER)?;
+        let names = match &case {
+            Some(c) => crate::catalog::terms(c).map_err(tantivy::TantivyError::from)?,
+            None => Vec::new(),
+        };
+        columns.push((case, names, ff.u64(schema::ITEM_NO).ok()));
+    }
+    Ok(addrs
+        .iter()
+        .map(|(_, a)| {
+            let (case, names, item) = &columns[a.segment_ord as usize];
+            let c =
+                case.as_ref().and_then(|c| c.term_ords(a.doc_id).next()).and_then(|o| names.get(o as usize).cloned());
+            (c, item.as_ref().and_then(|i| i.first(a.doc_id)))
+        })
+        .collect())
+}
+
+/// The hits of `docs`, with snippets for `query`.
+fn hits(
+    store: &Store,
+    searcher: &Searcher,
+    query: &dyn Query,
+    docs: &[(f32, TantivyDocument)],
+) -> Result<Vec<Hit>, SearchError> {
+    if docs.is_empty() {
+        return Ok(Vec::new());
+    }
     let generators: Vec<(&'static str, SnippetGenerator)> = SNIPPET_FIELDS
         .iter()
         .filter_map(|name| {
             let field = store.index.schema().get_field(name).ok()?;
-            let mut g = SnippetGenerator::create(searcher, &*query, field).ok()?;
+            let mut g = SnippetGenerator::create(searcher, query, field).ok()?;
             g.set_max_num_chars(SNIPPET_CHARS);
             Some((*name, g))
         })
         .collect();
-    // Only decisions scoring at least the limit-th score can be shown; of those tied with it,
-    // case number and item number choose. Snippets are made for the shown ones only.
-    let cut = top.get(limit - 1).map_or(f32::MIN, |(score, _)| *score);
-    let mut docs: Vec<(f32, TantivyDocument)> = Vec::with_capacity(limit);
-    for (score, addr) in top.into_iter().filter(|(score, _)| *score >= cut) {
-        docs.push((score, searcher.doc(addr)?));
-    }
-    let key = |doc: &TantivyDocument| {
-        (text(doc, f.case_number), doc.get_first(f.item_no).and_then(|v| v.as_u64()), text(doc, f.path))
-    };
-    docs.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| key(a).cmp(&key(b))));
-    docs.truncate(limit);
     let mut summary_terms = false;
-    query.query_terms(&mut |term, _| summary_terms |= term.field() == f.summary);
-    let hits: Vec<Hit> =
-        docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect();
-    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total) })
+    query.query_terms(&mut |term, _| summary_terms |= term.field() == store.fields.summary);
+    docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect()
 }
 
 fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
@@ -201,12 +388,17 @@ fn hit(
     score: f32,
     generators: &[(&'static str, SnippetGenerator)],
     summary_terms: bool,
-) -> Hit {
+) -> Result<Hit, SearchError> {
     let f = &store.fields;
-    let decision: Decision = text(doc, f.decision).and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default();
+    let path = text(doc, f.path).unwrap_or_default();
+    let decision: Decision = match text(doc, f.decision) {
+        Some(json) => serde_json::from_str(&json).map_err(|e| stored(&path, "decision", e))?,
+        None => Decision::default(), // a letter without readable items has no decision
+    };
     // Where each snippet field's text is kept: the item's own in its decision JSON, the case
     // summary once per letter (read only when the query has words for it), the rest in the
     // document's stored fields.
+    let summary = if summary_terms { letter_summary(store, searcher, doc)? } else { None };
     let source = |name: &str| -> Option<String> {
         match name {
             schema::RATIONALE => decision.rationale.clone(),
@@ -214,7 +406,8 @@ fn hit(
                 let lines = [&decision.ur_guideline, &decision.imr_guideline];
                 Some(lines.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "))
             }
-            schema::SUMMARY => summary_terms.then(|| letter_summary(store, searcher, doc)).flatten(),
+            schema::SUMMARY if summary_terms => summary.clone(),
+            schema::SUMMARY => None,
             other => {
                 let field = store.index.schema().get_field(other).ok()?;
                 Some(doc.get_all(field).filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "))
@@ -243,7 +436,7 @@ fn hit(
         let cut = source[..cut].rfind(' ').filter(|_| cut < source.len()).unwrap_or(cut);
         Snippet { field, text: source[..cut].to_string(), highlights: Vec::new() }
     });
-    Hit {
+    Ok(Hit {
         case_number: text(doc, f.case_number),
         item_no: doc.get_first(f.item_no).and_then(|v| v.as_u64()).unwrap_or(0),
         item_count: doc.get_first(f.item_count).and_then(|v| v.as_u64()).unwrap_or(0),
@@ -253,15 +446,21 @@ fn hit(
         specialty: doc.get_all(f.specialty).filter_map(|v| v.as_str().map(str::to_string)).collect(),
         score,
         snippet,
-        path: text(doc, f.path).unwrap_or_default(),
+        path,
         layout: text(doc, f.layout).unwrap_or_default(),
-    }
+        hash: text(doc, f.content_hash).unwrap_or_default(),
+    })
+}
+
+/// The error for a stored document of `letter` that does not decode.
+fn stored(letter: &str, what: &'static str, e: impl std::fmt::Display) -> SearchError {
+    SearchError::Stored { letter: letter.to_string(), what, reason: e.to_string() }
 }
 
 /// The clinical summary of the letter `doc` belongs to, from the letter's first document.
-fn letter_summary(store: &Store, searcher: &Searcher, doc: &TantivyDocument) -> Option<String> {
+fn letter_summary(store: &Store, searcher: &Searcher, doc: &TantivyDocument) -> Result<Option<String>, SearchError> {
     let f = &store.fields;
-    let path = text(doc, f.path)?;
+    let Some(path) = text(doc, f.path) else { return Ok(None) };
     let first: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.path, &path), IndexRecordOption::Basic))),
         (
@@ -272,13 +471,18 @@ fn letter_summary(store: &Store, searcher: &Searcher, doc: &TantivyDocument) -> 
             )),
         ),
     ];
-    let (_, addr) = searcher.search(&BooleanQuery::new(first), &TopDocs::with_limit(1).order_by_score()).ok()?.pop()?;
-    let first: TantivyDocument = searcher.doc(addr).ok()?;
-    let stored: StoredLetter = serde_json::from_str(&text(&first, f.letter)?).ok()?;
-    stored.letter.clinical_summary
+    let Some((_, addr)) = searcher.search(&BooleanQuery::new(first), &TopDocs::with_limit(1).order_by_score())?.pop()
+    else {
+        return Ok(None);
+    };
+    let first: TantivyDocument = searcher.doc(addr)?;
+    let Some(json) = text(&first, f.letter) else { return Ok(None) };
+    let letter: StoredLetter = serde_json::from_str(&json).map_err(|e| stored(&path, "letter", e))?;
+    Ok(letter.letter.clinical_summary)
 }
 
-/// The stored letters for a case number (or a letter's path), in path order.
+/// The stored letters for a case number (or a letter's path, or its file's content hash), in
+/// path order.
 pub fn letters(store: &Store, searcher: &Searcher, id: &str) -> Result<Vec<StoredLetter>, SearchError> {
     let f = &store.fields;
     let by = |field, value: &str| -> Box<dyn Query> {
@@ -287,18 +491,23 @@ pub fn letters(store: &Store, searcher: &Searcher, id: &str) -> Result<Vec<Store
     let q = BooleanQuery::new(vec![
         (Occur::Should, by(f.case_number, &id.trim().to_uppercase())),
         (Occur::Should, by(f.path, id)),
+        (Occur::Should, by(f.content_hash, id)),
     ]);
     let addrs: Vec<(f32, DocAddress)> = searcher.search(&q, &TopDocs::with_limit(10_000).order_by_score())?;
     let mut out: Vec<StoredLetter> = Vec::new();
     let mut decisions: Vec<(String, u64, Decision)> = Vec::new();
     for (_, addr) in addrs {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        if let Some(l) = text(&doc, f.letter).and_then(|json| serde_json::from_str::<StoredLetter>(&json).ok()) {
-            out.push(l);
+        let path = text(&doc, f.path).unwrap_or_default();
+        if let Some(json) = text(&doc, f.letter) {
+            let mut letter = serde_json::from_str::<StoredLetter>(&json).map_err(|e| stored(&path, "letter", e))?;
+            letter.hash = text(&doc, f.content_hash).unwrap_or_default();
+            out.push(letter);
         }
-        if let Some(d) = text(&doc, f.decision).and_then(|json| serde_json::from_str::<Decision>(&json).ok()) {
+        if let Some(json) = text(&doc, f.decision) {
+            let d = serde_json::from_str::<Decision>(&json).map_err(|e| stored(&path, "decision", e))?;
             let item_no = doc.get_first(f.item_no).and_then(|v| v.as_u64()).unwrap_or(0);
-            decisions.push((text(&doc, f.path).unwrap_or_default(), item_no, d));
+            decisions.push((path, item_no, d));
         }
     }
     // Each item is stored in its own document: put them back in their letters, in order.
@@ -317,5 +526,68 @@ pub fn outcome_label(o: &str) -> &str {
         "overturned" => "OVERTURNED",
         "none" => "no items",
         _ => "no outcome",
+    }
+}
+
+/// [`letters`], with each item's citations read again from its guideline lines (the index
+/// stores the lines, not what was read from them), as `imr show` prints them.
+pub fn letters_cited(
+    store: &Store,
+    searcher: &Searcher,
+    id: &str,
+    table: &crate::letter::citations::Table,
+) -> Result<Vec<StoredLetter>, SearchError> {
+    let mut out = letters(store, searcher, id)?;
+    for l in &mut out {
+        for d in &mut l.letter.items {
+            d.citations =
+                crate::letter::citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), table);
+        }
+    }
+    Ok(out)
+}
+
+/// Marks a query's words in any text of a letter, as the index reads them: each field's
+/// terms of the query, found by that field's own analyzer (stemming, spinal levels).
+pub struct Marker {
+    terms: Vec<(tantivy::schema::Field, std::collections::HashSet<String>)>,
+}
+
+impl Marker {
+    /// The marker for `raw` read over every field (as `--anywhere`); none for an empty query.
+    pub fn new(store: &Store, searcher: &Searcher, raw: &str) -> Result<Marker, SearchError> {
+        let mut terms: Vec<(tantivy::schema::Field, std::collections::HashSet<String>)> = Vec::new();
+        if !raw.trim().is_empty() {
+            let plan = plan(store, searcher, raw, true, &[])?;
+            plan.query.query_terms(&mut |term, _| {
+                let value = term.value();
+                let Some(word) = value.as_str() else { return };
+                let word = word.to_string();
+                match terms.iter_mut().find(|(f, _)| *f == term.field()) {
+                    Some((_, set)) => {
+                        set.insert(word);
+                    }
+                    None => terms.push((term.field(), [word].into_iter().collect())),
+                }
+            });
+        }
+        Ok(Marker { terms })
+    }
+
+    /// Byte ranges of `text` holding the query's words for field `name`.
+    pub fn marks(&self, store: &Store, name: &str, text: &str) -> Vec<(usize, usize)> {
+        let Ok(field) = store.index.schema().get_field(name) else { return Vec::new() };
+        let Some((_, words)) = self.terms.iter().find(|(f, _)| *f == field) else { return Vec::new() };
+        let Ok(mut analyzer) = store.index.tokenizer_for_field(field) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(token) = stream.next() {
+            if words.contains(&token.text) {
+                out.push((token.offset_from, token.offset_to));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }

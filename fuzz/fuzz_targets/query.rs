@@ -28,6 +28,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(q) = std::str::from_utf8(data) {
         let _ = imr_search::query::read(q);
         let (store, reader) = &*INDEX;
-        let _ = imr_search::search::search(store, &reader.searcher(), q, 10, false);
+        let _ = imr_search::search::search(store, &reader.searcher(), &imr_search::search::Request { query: q.to_string(), limit: 10, ..Default::default() });
     }
 });

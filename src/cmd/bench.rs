@@ -45,9 +45,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         let mut matched = 0;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let results = search::search(&store, &searcher, q, 10, false)
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("query {q:?}"))?;
+            let results = search::search(
+                &store,
+                &searcher,
+                &search::Request { query: q.to_string(), limit: 10, ..Default::default() },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("query {q:?}"))?;
             std::hint::black_box(&results.hits);
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             matched = results.total as u64;
@@ -60,7 +64,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         let mut matched = 0;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let r = report::run(&store, &searcher, &Request { query: None, rows, by, top: None })
+            let r = report::run(&store, &searcher, &Request { query: None, filters: &[], rows, by, top: None })
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut sink = Vec::new();
             crate::print::report_json(&mut sink, &r)?;

@@ -6,6 +6,7 @@ mod index;
 mod parse;
 mod report;
 mod search;
+mod serve;
 mod show;
 mod verify;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),
         Command::Gen(args) => gen::run(&args),

@@ -28,6 +28,7 @@ pub fn run(cmd: &ReportCommand) -> anyhow::Result<u8> {
                 OutcomeBy::Year => Dimension::Year,
                 OutcomeBy::BodyRegion => Dimension::BodyRegion,
                 OutcomeBy::Citation => Dimension::Citation,
+                OutcomeBy::Layout => Dimension::Layout,
             };
             (rows, None, &a.options)
         }
@@ -43,6 +44,7 @@ fn produce(rows: Dimension, by: Option<Dimension>, o: &ReportOptions) -> anyhow:
     let query = o.query.join(" ");
     let req = Request {
         query: (!query.trim().is_empty()).then_some(query.as_str()),
+        filters: &[],
         rows,
         by,
         top: o.top.map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
@@ -65,7 +67,7 @@ fn produce(rows: Dimension, by: Option<Dimension>, o: &ReportOptions) -> anyhow:
         Format::Table => print::report_table(&mut out, &report)?,
         Format::Csv => print::report_csv(&mut out, &report)?,
         Format::Json => print::report_json(&mut out, &report)?,
-        Format::Html => print::report_html(&mut out, &report)?,
+        Format::Html => out.write_all(print::html::report_file(&report).as_bytes())?,
     }
     out.flush()?;
     if let Some(file) = &o.output {

@@ -3,7 +3,7 @@
 
 use crate::cli::SearchArgs;
 use crate::print::{self, Style};
-use crate::search::{self, Scope, SearchError};
+use crate::search::{self, SearchError};
 use crate::store::{self, Store};
 use std::io::{self, Write};
 
@@ -13,8 +13,13 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
     let store = Store::open(&path)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let limit = usize::try_from(args.limit).unwrap_or(usize::MAX);
-    let results = match search::search(&store, &searcher, &raw, limit, args.anywhere) {
+    let req = search::Request {
+        query: raw.clone(),
+        limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
+        anywhere: args.anywhere,
+        ..Default::default()
+    };
+    let results = match search::search(&store, &searcher, &req) {
         Ok(r) => r,
         Err(SearchError::Query { query, reason }) => {
             eprintln!("imr: bad query {query:?}: {reason}");
@@ -22,30 +27,7 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
-    let scope = match results.scope {
-        Scope::Item if results.elsewhere > 0 => format!(
-            " in the disputed item itself ({} more mention the words elsewhere: add --anywhere)",
-            results.elsewhere
-        ),
-        Scope::Item => " in the disputed item itself".to_string(),
-        Scope::Decision if results.elsewhere > 0 => {
-            format!(" ({} more mention the words only in a case summary: add --anywhere)", results.elsewhere)
-        }
-        Scope::Decision | Scope::Anywhere => String::new(),
-    };
-    let header = format!(
-        "{} decision{} match {:?}{scope} (read as: {}{}){}",
-        results.total,
-        if results.total == 1 { "" } else { "s" },
-        raw,
-        results.reading.describe(),
-        if results.reading.notes.is_empty() {
-            String::new()
-        } else {
-            format!("; {}", results.reading.notes.join("; "))
-        },
-        if results.total > results.hits.len() { format!("; showing {}", results.hits.len()) } else { String::new() },
-    );
+    let header = print::search_header(&raw, &results);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {

@@ -1,7 +1,6 @@
 //! `imr show CASE_NUMBER`: one letter back from the index, in full.
 
 use crate::cli::ShowArgs;
-use crate::letter::citations;
 use crate::print::{self, Style};
 use crate::search;
 use crate::store::{self, Store};
@@ -13,15 +12,8 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<u8> {
     let store = Store::open(&path)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    let mut letters = search::letters(&store, &searcher, &args.case_number)?;
-    // The index stores guideline lines, not the citations read from them: read them again.
     let tables = UserTables::load()?;
-    let table = tables.tables().citations;
-    for l in &mut letters {
-        for d in &mut l.letter.items {
-            d.citations = citations::for_item(d.ur_guideline.as_deref(), d.imr_guideline.as_deref(), table);
-        }
-    }
+    let letters = search::letters_cited(&store, &searcher, &args.case_number, tables.tables().citations)?;
     if letters.is_empty() {
         eprintln!("imr: no letter {:?} in the index at {}", args.case_number, path.display());
         return Ok(1);
