@@ -61,6 +61,9 @@ pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
 /// `GET /api/letters/{id}`: the letters with this case number (or content hash), as
 /// `imr show --json` prints them, in an array.
 pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>) -> Response {
+    if let Err(f) = super::pages::letter_id(&id) {
+        return f.json();
+    }
     let result = app
         .work(move |app, store, searcher| {
             let letters = search::letters_cited(store, searcher, &id, app.tables.tables().citations)?;

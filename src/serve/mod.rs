@@ -224,6 +224,9 @@ fn allowed_hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
+/// Largest total size of a request's headers.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+
 /// The security headers of every answer.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -257,6 +260,13 @@ async fn guarded(app: &Arc<App>, req: Request, next: Next) -> Response {
             }
             None => return plain(StatusCode::BAD_REQUEST, "the request has no Host header"),
         }
+    }
+    let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return plain(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            &format!("the request's headers hold {header_bytes} bytes; the limit is {MAX_HEADER_BYTES}"),
+        );
     }
     let uri_len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if uri_len > app.limits.max_uri {

@@ -142,12 +142,23 @@ pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
     }
 }
 
+/// A letter's id in a URL: a case number or a content hash, never a path.
+pub(crate) fn letter_id(id: &str) -> Result<&str, Failure> {
+    if id.is_empty() || id.len() > 100 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(Failure::NotFound(format!("there is no letter {id:?} in the index")));
+    }
+    Ok(id)
+}
+
 /// `GET /case/{id}?q=`: a letter, by case number or content hash, the query's words marked.
 pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let input = match Input::read(raw.as_deref()) {
         Ok(i) => i,
         Err(f) => return f.page(&app),
     };
+    if let Err(f) = letter_id(&id) {
+        return f.page(&app);
+    }
     let q = input.q.clone();
     let answer = app
         .work(move |app, store, searcher| {

@@ -7,3 +7,4 @@ mod reliability;
 mod reports;
 mod sample_corpus;
 mod schema;
+mod serve;

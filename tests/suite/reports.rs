@@ -182,7 +182,7 @@ fn table_csv_and_html_formats() {
     let out = t.imr(&["report", "citations", "--format", "html", "-o", page.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table>") && html.contains("class=\"bar\""));
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<table class=\"report\">") && html.contains("<svg"));
     for external in ["src=", "href=", "@import", "url("] {
         assert!(!html.contains(external), "the page must not load anything: {external}");
     }
