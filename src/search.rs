@@ -327,11 +327,11 @@ pub fn each_hit(
     Ok(())
 }
 
+/// A decision's case number and item number: the order of equal scores.
+type CaseKey = (Option<String>, Option<u64>);
+
 /// (case number, item number) of each document, from the fast fields.
-fn case_keys(
-    searcher: &Searcher,
-    addrs: &[(f32, tantivy::DocAddress)],
-) -> Result<Vec<(Option<String>, Option<u64>)>, SearchError> {
+fn case_keys(searcher: &Searcher, addrs: &[(f32, tantivy::DocAddress)]) -> Result<Vec<CaseKey>, SearchError> {
     let mut columns = Vec::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();

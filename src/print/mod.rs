@@ -103,8 +103,6 @@ fn report_heading(r: &Report) -> Vec<String> {
     lines
 }
 
-/// An aligned text table for a terminal.
-
 /// How a query was read, with the notes that say why: `L5-S1 fusion + outcome:upheld;
 /// "upheld" read as the filter outcome:upheld`.
 pub fn read_as(reading: &crate::query::Reading) -> String {

@@ -1,3 +1,4 @@
+mod browser;
 mod env;
 mod generator;
 mod index_search;
