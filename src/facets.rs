@@ -5,13 +5,13 @@
 //! Filters and counts read the same fast-field columns as the reports, so a facet's count is
 //! exactly the number of decisions its filter keeps, and the count `imr report` gives.
 
-use crate::report::{Dimension, Values};
+use crate::report::Dimension;
 use crate::schema;
 use crate::search::SearchError;
 use serde::Serialize;
 use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::query::{BitSetDocSet, ConstScorer, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 
@@ -215,11 +215,35 @@ pub fn count(searcher: &tantivy::Searcher, query: &dyn Query, top: usize) -> Res
 
 struct Counter;
 
+/// One facet's column in one segment, and its counts: by term ordinal for strings (a
+/// dictionary is small), by value for years.
+struct Tally {
+    facet: Facet,
+    /// Term ordinals (strings) or values (years).
+    codes: Column<u64>,
+    /// Single-valued columns are read a block of documents at a time.
+    single: bool,
+    /// For strings: the column, to name the ordinals at the end, and a count per ordinal.
+    names: Option<StrColumn>,
+    by_ord: Vec<u64>,
+    by_value: HashMap<u64, u64, crate::quickhash::Quick>,
+}
+
+impl Tally {
+    fn add(&mut self, code: u64) {
+        match self.by_ord.get_mut(code as usize) {
+            Some(n) if self.names.is_some() => *n += 1,
+            _ => *self.by_value.entry(code).or_default() += 1,
+        }
+    }
+}
+
 struct SegmentCounter {
-    outcome: Option<StrColumn>,
-    none: Option<u64>,
-    columns: Vec<(Facet, Values)>,
-    counts: Vec<HashMap<u64, u64, crate::quickhash::Quick>>,
+    /// Outcome ordinals, and the one that marks a letter without readable items.
+    outcome: Option<(Column<u64>, u64)>,
+    tallies: Vec<Tally>,
+    values: Vec<Option<u64>>,
+    kept: Vec<DocId>,
     scratch: Vec<u64>,
 }
 
@@ -228,17 +252,29 @@ impl Collector for Counter {
     type Child = SegmentCounter;
 
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounter> {
-        let outcome = reader.fast_fields().str(schema::OUTCOME)?;
-        let none = match &outcome {
-            Some(c) => c.dictionary().term_ord(schema::NO_ITEM_OUTCOME.as_bytes())?,
+        let ff = reader.fast_fields();
+        let outcome = match ff.str(schema::OUTCOME)? {
+            Some(c) => c.dictionary().term_ord(schema::NO_ITEM_OUTCOME.as_bytes())?.map(|none| (c.ords().clone(), none)),
             None => None,
         };
-        let columns = Facet::ALL
-            .iter()
-            .map(|f| Ok((*f, Values::open(reader, f.dimension(), None)?)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let counts = columns.iter().map(|_| HashMap::default()).collect();
-        Ok(SegmentCounter { outcome, none, columns, counts, scratch: Vec::new() })
+        let mut tallies = Vec::with_capacity(Facet::ALL.len());
+        for facet in Facet::ALL {
+            let (codes, names) = if facet == Facet::Year {
+                match ff.u64(schema::YEAR) {
+                    Ok(c) => (c, None),
+                    Err(_) => continue,
+                }
+            } else {
+                match ff.str(facet.column())? {
+                    Some(c) => (c.ords().clone(), Some(c)),
+                    None => continue,
+                }
+            };
+            let by_ord = vec![0; names.as_ref().map_or(0, |c| c.dictionary().num_terms())];
+            let single = codes.get_cardinality() != Cardinality::Multivalued;
+            tallies.push(Tally { facet, codes, single, names, by_ord, by_value: HashMap::default() });
+        }
+        Ok(SegmentCounter { outcome, tallies, values: Vec::new(), kept: Vec::new(), scratch: Vec::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -260,25 +296,60 @@ impl SegmentCollector for SegmentCounter {
     type Fruit = HashMap<(Facet, String), u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if self.none.is_some() && self.outcome.as_ref().and_then(|c| c.term_ords(doc).next()) == self.none {
-            return;
+        self.collect_block(&[doc]);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        // As in the reports, a letter without readable items is not a decision.
+        self.kept.clear();
+        match &self.outcome {
+            Some((column, none)) => {
+                self.values.resize(docs.len(), None);
+                column.first_vals(docs, &mut self.values);
+                self.kept.extend(docs.iter().zip(&self.values).filter(|(_, v)| **v != Some(*none)).map(|(d, _)| *d));
+            }
+            None => self.kept.extend_from_slice(docs),
         }
-        for (k, (_, values)) in self.columns.iter().enumerate() {
-            values.codes(doc, &mut self.scratch);
-            self.scratch.sort_unstable();
-            self.scratch.dedup();
-            for &code in &self.scratch {
-                *self.counts[k].entry(code).or_default() += 1;
+        self.values.resize(self.kept.len(), None);
+        for tally in &mut self.tallies {
+            if tally.single {
+                tally.codes.first_vals(&self.kept, &mut self.values);
+                for code in self.values.iter().flatten() {
+                    tally.add(*code);
+                }
+                continue;
+            }
+            for &doc in &self.kept {
+                self.scratch.clear();
+                self.scratch.extend(tally.codes.values_for_doc(doc));
+                self.scratch.sort_unstable();
+                self.scratch.dedup();
+                for &code in &self.scratch {
+                    tally.add(code);
+                }
             }
         }
     }
 
     fn harvest(self) -> Self::Fruit {
         let mut out = HashMap::new();
-        for ((facet, values), counts) in self.columns.iter().zip(self.counts) {
-            let names = values.names();
-            for (code, n) in counts {
-                out.insert((*facet, crate::report::name_of(&names, code)), n);
+        for tally in self.tallies {
+            let Tally { facet, names, by_ord, by_value, .. } = tally;
+            match names {
+                Some(column) => {
+                    // Only the values seen are named: one pass over their dictionary blocks.
+                    let seen: Vec<u64> = (0..by_ord.len() as u64).filter(|&o| by_ord[o as usize] > 0).collect();
+                    let mut k = 0;
+                    let _ = column.dictionary().sorted_ords_to_term_cb(&seen, |term| {
+                        out.insert((facet, String::from_utf8_lossy(term).into_owned()), by_ord[seen[k] as usize]);
+                        k += 1;
+                    });
+                }
+                None => {
+                    for (year, n) in by_value {
+                        out.insert((facet, year.to_string()), n);
+                    }
+                }
             }
         }
         out

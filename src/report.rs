@@ -119,13 +119,13 @@ enum Outcome {
 }
 
 /// Reads one dimension's values for a document of one segment, as codes, and names them.
-pub(crate) enum Values {
+enum Values {
     Str(Option<StrColumn>),
     U64(Option<Column<u64>>),
 }
 
 impl Values {
-    pub(crate) fn open(
+    fn open(
         reader: &SegmentReader,
         dim: Dimension,
         cited_by: Option<citations::CitedBy>,
@@ -146,7 +146,7 @@ impl Values {
         Ok(Values::Str(ff.str(field)?))
     }
 
-    pub(crate) fn codes(&self, doc: DocId, out: &mut Vec<u64>) {
+    fn codes(&self, doc: DocId, out: &mut Vec<u64>) {
         out.clear();
         match self {
             Values::Str(Some(c)) => out.extend(c.term_ords(doc)),
@@ -158,7 +158,7 @@ impl Values {
     /// Names of the codes: a string column's whole dictionary, read front to back once
     /// (looking terms up one by one decompresses a block each time); `None` for numbers,
     /// whose codes are their values.
-    pub(crate) fn names(&self) -> Option<Vec<String>> {
+    fn names(&self) -> Option<Vec<String>> {
         match self {
             Values::Str(Some(c)) => crate::catalog::terms(c).ok(),
             _ => None,
@@ -167,7 +167,7 @@ impl Values {
 }
 
 /// The name of `code` given its column's [`Values::names`].
-pub(crate) fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
+fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
     match names {
         Some(all) => all.get(code as usize).cloned().unwrap_or_else(|| format!("#{code}")),
         None => code.to_string(),
