@@ -31,13 +31,13 @@ for target in /api/search /search; do
   wrk -t2 -c"$connections" -d"$duration" --latency -s benches/serve.lua "$url" -- "$target" "$queries"
 done
 echo
-echo "== the same queries in one process (imr bench --runs 20): median and p99 per query, ms"
+echo "== the same queries in one process (imr bench --runs 20): median and slowest run per query, ms"
 "$imr" bench --runs 20 --index "$index" "$queries" | python3 -c '
 import json, sys
 for line in sys.stdin:
     t = json.loads(line)
-    if t["kind"] != "search":
+    if t["kind"] not in ("search", "facets"):
         continue
     ms = sorted(t["ms"])
-    print("%-46s %7d matched  median %6.1f  p99 %6.1f" % (t["what"], t["matched"], ms[len(ms) // 2], ms[-1]))
+    print("%-7s %-46s %7d matched  median %6.1f  max %6.1f" % (t["kind"], t["what"], t["matched"], ms[len(ms) // 2], ms[-1]))
 '

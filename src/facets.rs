@@ -195,7 +195,16 @@ pub type Counts = Vec<(Facet, Vec<Count>)>;
 /// every facet. As in the reports, a letter without readable items is not a decision, and a
 /// decision with several values of a facet (citations, specialties) counts once under each.
 pub fn count(searcher: &tantivy::Searcher, query: &dyn Query, top: usize) -> Result<Counts, SearchError> {
-    let per: HashMap<(Facet, String), u64> = searcher.search(query, &Counter)?;
+    Ok(finish(searcher.search(query, &Counter)?, top))
+}
+
+/// The counting collector, to run in the same pass as a search's own (see [`count`]).
+pub fn collector() -> impl Collector<Fruit = HashMap<(Facet, String), u64>> {
+    Counter
+}
+
+/// The counts a [`collector`] gathered, sorted and cut to `top` values a facet.
+pub fn finish(per: HashMap<(Facet, String), u64>, top: usize) -> Counts {
     let mut out: Counts = Facet::ALL.iter().map(|f| (*f, Vec::new())).collect();
     for ((facet, value), count) in per {
         if let Some((_, v)) = out.iter_mut().find(|(f, _)| *f == facet) {
@@ -210,7 +219,7 @@ pub fn count(searcher: &tantivy::Searcher, query: &dyn Query, top: usize) -> Res
         }
         values.truncate(top);
     }
-    Ok(out)
+    out
 }
 
 struct Counter;
@@ -254,7 +263,9 @@ impl Collector for Counter {
     fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentCounter> {
         let ff = reader.fast_fields();
         let outcome = match ff.str(schema::OUTCOME)? {
-            Some(c) => c.dictionary().term_ord(schema::NO_ITEM_OUTCOME.as_bytes())?.map(|none| (c.ords().clone(), none)),
+            Some(c) => {
+                c.dictionary().term_ord(schema::NO_ITEM_OUTCOME.as_bytes())?.map(|none| (c.ords().clone(), none))
+            }
             None => None,
         };
         let mut tallies = Vec::with_capacity(Facet::ALL.len());

@@ -125,11 +125,7 @@ enum Values {
 }
 
 impl Values {
-    fn open(
-        reader: &SegmentReader,
-        dim: Dimension,
-        cited_by: Option<citations::CitedBy>,
-    ) -> tantivy::Result<Values> {
+    fn open(reader: &SegmentReader, dim: Dimension, cited_by: Option<citations::CitedBy>) -> tantivy::Result<Values> {
         let ff = reader.fast_fields();
         let field = match (dim, cited_by) {
             (Dimension::Year, _) => return Ok(Values::U64(ff.u64(schema::YEAR).ok())),

@@ -44,6 +44,9 @@ pub struct Request {
     pub offset: usize,
     /// Match plain words in every field (`--anywhere`).
     pub anywhere: bool,
+    /// Count every facet's values among the matches (in the same pass), keeping this many
+    /// values a facet.
+    pub facets: Option<usize>,
 }
 
 /// Deepest page a search serves: decisions past this offset are reached by narrowing the
@@ -116,6 +119,8 @@ pub struct Results {
     pub hits: Vec<Hit>,
     /// The query as run (filters included), for facet counts and highlighting.
     pub query: Box<dyn Query>,
+    /// Every facet's values among the matches, when the request asked for them.
+    pub facets: Option<crate::facets::Counts>,
 }
 
 /// Fields a snippet may come from, most telling first. The item itself is printed anyway.
@@ -249,11 +254,14 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
     let Plan { reading, query, scope, all } = plan(store, searcher, &req.query, req.anywhere, &req.filters)?;
     let limit = req.limit.max(1);
     let want = req.offset.saturating_add(limit);
-    let (docs, total) = match req.sort {
+    // The facets are counted in the same pass as the page and the total.
+    let counting = req.facets.map(|_| crate::facets::collector());
+    let (docs, total, counted) = match req.sort {
         Sort::Relevance => {
             // Fetch a little more than asked so that ties at the cut are broken by case number.
             let fetch = want.saturating_add(64);
-            let (top, total) = searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            let (top, total, counted) =
+                searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count, counting))?;
             // Only decisions scoring at least the last shown one's score can be shown; of
             // those tied with it, case number and item number choose.
             let cut = top.get(want - 1).map_or(f32::MIN, |(score, _)| *score);
@@ -266,23 +274,24 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
                 (text(doc, f.case_number), doc.get_first(f.item_no).and_then(|v| v.as_u64()), text(doc, f.path))
             };
             docs.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| key(a).cmp(&key(b))));
-            (docs.into_iter().skip(req.offset).take(limit).collect::<Vec<_>>(), total)
+            (docs.into_iter().skip(req.offset).take(limit).collect::<Vec<_>>(), total, counted)
         }
         Sort::Newest | Sort::Oldest => {
             let order = if req.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
             let top = TopDocs::with_limit(limit)
                 .and_offset(req.offset)
                 .order_by_fast_field::<tantivy::DateTime>(schema::DECISION_DATE, order);
-            let (top, total) = searcher.search(&query, &(top, Count))?;
+            let (top, total, counted) = searcher.search(&query, &(top, Count, counting))?;
             let mut docs = Vec::with_capacity(top.len());
             for (_, addr) in top {
                 docs.push((0.0, searcher.doc(addr)?));
             }
-            (docs, total)
+            (docs, total, counted)
         }
     };
+    let facets = counted.zip(req.facets).map(|(per, top)| crate::facets::finish(per, top));
     let hits = hits(store, searcher, &*query, &docs)?;
-    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total), query })
+    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total), query, facets })
 }
 
 /// Every decision a request matches, best first (or by date), `chunk` at a time, for

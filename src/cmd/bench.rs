@@ -2,8 +2,9 @@
 //! `bench` measures it, so the figures compare engines rather than process start-up.
 //!
 //! Each search runs exactly as `imr search --json` does (plan, count, top results, snippets)
-//! without printing; each report as `imr report ... --format json` does. Prints one JSON
-//! object per query or report: what ran, how many decisions matched, and every run's time.
+//! without printing; then the facet counts `imr serve` adds to each search; each report as
+//! `imr report ... --format json` does. Prints one JSON object per query, facet count or
+//! report: what ran, how many decisions matched, and every run's time.
 
 use crate::cli::BenchArgs;
 use crate::report::{self, Dimension, Request};
@@ -57,6 +58,17 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
             matched = results.total as u64;
         }
         serde_json::to_writer(&mut out, &Timing { kind: "search", what: q, matched, ms })?;
+        writeln!(out)?;
+        // What `imr serve` adds to every search: the live counts of every facet.
+        let plan = search::plan(&store, &searcher, q, false, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut ms = Vec::new();
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            let counts = crate::facets::count(&searcher, &*plan.query, 12).map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::hint::black_box(&counts);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        serde_json::to_writer(&mut out, &Timing { kind: "facets", what: q, matched, ms })?;
         writeln!(out)?;
     }
     for (name, rows, by) in REPORTS {

@@ -2,9 +2,8 @@
 //! command line, in the shapes of `imr search --json`, `imr show --json` and
 //! `imr report --format json`. `/api/openapi.json` describes it.
 
-use super::pages::{Input, FACET_VALUES};
+use super::pages::Input;
 use super::{App, Failure};
-use crate::facets;
 use crate::print;
 use crate::search;
 use axum::extract::{Path, RawQuery, State};
@@ -36,7 +35,7 @@ pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
         let req = input.request(limit, input.offset);
         app.work(move |_, store, searcher| {
             let results = search::search(store, searcher, &req)?;
-            let counts = facets::count(searcher, &*results.query, FACET_VALUES)?;
+            let counts = results.facets.as_ref().map_or(&[][..], |c| &c[..]);
             let hits: Vec<_> = results.hits.iter().map(print::hit_json).collect();
             let facets: serde_json::Map<String, Value> =
                 counts.iter().map(|(f, values)| (f.as_str().to_string(), json!(values))).collect();

@@ -2,7 +2,7 @@
 //! reads its parameters, builds the library's request, and renders through `print::html`.
 
 use super::{App, Failure};
-use crate::facets::{self, Filter};
+use crate::facets::Filter;
 use crate::print::html::{self, Params, SearchPage};
 use crate::report;
 use crate::search::{self, Request, Sort};
@@ -89,6 +89,7 @@ impl Input {
             limit,
             offset,
             anywhere: false,
+            facets: Some(FACET_VALUES),
         }
     }
 
@@ -111,19 +112,13 @@ pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
     let offset = (input.page - 1).saturating_mul(PAGE_SIZE);
     let req = input.request(PAGE_SIZE, offset);
     let params = input.params();
-    let answer = app
-        .work(move |_, store, searcher| {
-            let results = search::search(store, searcher, &req)?;
-            let counts = facets::count(searcher, &*results.query, FACET_VALUES)?;
-            Ok((results, counts))
-        })
-        .await;
+    let answer = app.work(move |_, store, searcher| Ok(search::search(store, searcher, &req)?)).await;
     match answer {
-        Ok((results, counts)) => Html(html::search_page(&SearchPage {
+        Ok(results) => Html(html::search_page(&SearchPage {
             params: &params,
             limit: PAGE_SIZE,
             results: Some(&results),
-            facets: Some(&counts),
+            facets: results.facets.as_ref(),
             error: None,
         }))
         .into_response(),
@@ -337,7 +332,7 @@ async fn download(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, kind: Do
     let Ok(permit) = app.downloads.clone().try_acquire_owned() else {
         return Failure::Busy("another download is running; try again when it is done".into()).page(&app);
     };
-    let req = input.request(1, 0);
+    let req = Request { facets: None, ..input.request(1, 0) };
     // The first chunk (or the error) comes back before the answer starts, so a bad query
     // gets a 400, not a broken download.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, Failure>>(4);

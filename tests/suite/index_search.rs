@@ -239,11 +239,20 @@ fn bench_times_every_query_and_report_in_one_process() {
     let out = t.imr(&["bench", "--runs", "3", queries.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows = json_lines(&out);
-    let what: Vec<&str> = rows.iter().map(|r| r["what"].as_str().unwrap()).collect();
-    assert_eq!(&what[..2], ["fusion", "L5-S1 fusion upheld"]);
-    assert!(what[2..].contains(&"citations"), "{what:?}");
+    let what: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["kind"].as_str().unwrap(), r["what"].as_str().unwrap())).collect();
+    assert_eq!(
+        &what[..4],
+        [
+            ("search", "fusion"),
+            ("facets", "fusion"),
+            ("search", "L5-S1 fusion upheld"),
+            ("facets", "L5-S1 fusion upheld")
+        ]
+    );
+    assert!(what[4..].contains(&("report", "citations")), "{what:?}");
     assert!(rows.iter().all(|r| r["ms"].as_array().unwrap().len() == 3));
-    assert_eq!(rows[1]["matched"], t.hits("L5-S1 fusion upheld").len());
+    assert_eq!(rows[2]["matched"], t.hits("L5-S1 fusion upheld").len());
     let gone = t.imr(&["bench", "no-such-file.txt"]);
     assert_eq!(gone.status.code(), Some(2));
     let err = stderr(&gone);
