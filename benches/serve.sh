@@ -2,7 +2,7 @@
 # Load benchmark of `imr serve`: wrk on loopback against /api/search and /search over the
 # queries of benches/queries.txt, then the same queries in one process (`imr bench`), in
 # one run on the same machine. Usage:
-#   benches/serve.sh INDEX_DIR            (DURATION=30s CONNECTIONS=32 by default)
+#   benches/serve.sh INDEX_DIR   (DURATION=30s CONNECTIONS=32 QUERIES=benches/queries.txt by default)
 # Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,8 @@ index=${1:?usage: benches/serve.sh INDEX_DIR}
 duration=${DURATION:-30s}
 connections=${CONNECTIONS:-32}
 imr=${IMR:-target/release/imr}
-queries=benches/queries.txt
+threads=$((connections < 2 ? connections : 2))
+queries=${QUERIES:-benches/queries.txt}
 out=$(mktemp)
 "$imr" serve --index "$index" --addr 127.0.0.1:0 >"$out" 2>/dev/null &
 server=$!
@@ -18,7 +19,7 @@ trap 'kill $server 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -n 1 "$out")
 url=${url%/}
-echo "imr serve at $url, index $index, $(nproc) cores; wrk -t2 -c$connections -d$duration"
+echo "imr serve at $url, index $index, $(nproc) cores; wrk -t$threads -c$connections -d$duration"
 # One pass over every query first, so that the timed runs start warm, as `imr bench` does.
 for target in /api/search /search; do
   grep -v '^#' "$queries" | grep -v '^$' | while read -r q; do
@@ -28,7 +29,7 @@ done
 for target in /api/search /search; do
   echo
   echo "== $target"
-  wrk -t2 -c"$connections" -d"$duration" --latency -s benches/serve.lua "$url" -- "$target" "$queries"
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s benches/serve.lua "$url" -- "$target" "$queries"
 done
 echo
 echo "== the same queries in one process (imr bench --runs 20): median and slowest run per query, ms"

@@ -82,32 +82,44 @@ impl Params {
     }
 }
 
-fn page(title: &str, body: Markup) -> String {
+/// An HTML document: its title, what its head loads, and its body.
+fn document(title: &str, assets: Markup, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · imr-search" }
-                link rel="stylesheet" href="/static/style.css";
-                script src="/static/app.js" defer {}
+                title { (title) }
+                (assets)
             }
-            body {
-                header.top {
-                    a.brand href="/" { "imr-search" }
-                    nav {
-                        a href="/" { "Search" }
-                        a href="/reports" { "Reports" }
-                        a href="/api/openapi.json" { "API" }
-                    }
-                }
-                main { (body) }
-                footer { "California workers' compensation IMR decisions, from the letters in your index. imr " (env!("CARGO_PKG_VERSION")) }
-            }
+            (body)
         }
     }
     .into_string()
+}
+
+/// A page of `imr serve`: the style sheet and script from this server, the top bar.
+fn page(title: &str, body: Markup) -> String {
+    let assets = html! {
+        link rel="stylesheet" href="/static/style.css";
+        script src="/static/app.js" defer {}
+    };
+    let body = html! {
+        body {
+            header.top {
+                a.brand href="/" { "imr-search" }
+                nav {
+                    a href="/" { "Search" }
+                    a href="/reports" { "Reports" }
+                    a href="/api/openapi.json" { "API" }
+                }
+            }
+            main { (body) }
+            footer { "California workers' compensation IMR decisions, from the letters in your index. imr " (env!("CARGO_PKG_VERSION")) }
+        }
+    };
+    document(&format!("{title} · imr-search"), assets, body)
 }
 
 /// A text with byte ranges marked (`<mark>`); ranges that do not fit the text are ignored.
@@ -512,24 +524,15 @@ fn report_body(r: &Report) -> Markup {
 /// script, nothing loaded from anywhere.
 pub fn report_file(r: &Report) -> String {
     let heading = report_heading(r);
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (heading[0]) }
-                style { (PreEscaped(STYLE_CSS)) }
-            }
-            body.file {
-                main {
-                    (report_body(r))
-                    p.notes { "Made by imr " (env!("CARGO_PKG_VERSION")) " from the letters in the index." }
-                }
+    let body = html! {
+        body.file {
+            main {
+                (report_body(r))
+                p.notes { "Made by imr " (env!("CARGO_PKG_VERSION")) " from the letters in the index." }
             }
         }
-    }
-    .into_string()
+    };
+    document(&heading[0], html! { style { (PreEscaped(STYLE_CSS)) } }, body)
 }
 
 /// The reports page: the same query and filters as a search, a choice of report, the chart,
