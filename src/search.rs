@@ -263,18 +263,20 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
             let (top, total, counted) =
                 searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count, counting))?;
             // Only decisions scoring at least the last shown one's score can be shown; of
-            // those tied with it, case number and item number choose.
+            // those tied with it, case number, item number and path choose.
             let cut = top.get(want - 1).map_or(f32::MIN, |(score, _)| *score);
-            let mut docs: Vec<(f32, TantivyDocument)> = Vec::with_capacity(want);
-            for (score, addr) in top.into_iter().filter(|(score, _)| *score >= cut) {
+            let mut tied: Vec<(f32, DocAddress)> = top.into_iter().filter(|(score, _)| *score >= cut).collect();
+            if tied.len() == fetch && tied.last().is_some_and(|(score, _)| *score == cut) {
+                // The decisions tied at the cut go on past what was fetched (a query without
+                // words scores every decision alike): take all of them, so that every page
+                // is cut from the same order.
+                tied = searcher.search(&query, &AtLeast(cut))?;
+            }
+            let mut docs = Vec::with_capacity(limit);
+            for (score, addr) in first_in_order(searcher, tied, want)?.into_iter().skip(req.offset) {
                 docs.push((score, searcher.doc(addr)?));
             }
-            let f = &store.fields;
-            let key = |doc: &TantivyDocument| {
-                (text(doc, f.case_number), doc.get_first(f.item_no).and_then(|v| v.as_u64()), text(doc, f.path))
-            };
-            docs.sort_by(|(sa, a), (sb, b)| sb.total_cmp(sa).then_with(|| key(a).cmp(&key(b))));
-            (docs.into_iter().skip(req.offset).take(limit).collect::<Vec<_>>(), total, counted)
+            (docs, total, counted)
         }
         Sort::Newest | Sort::Oldest => {
             let order = if req.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
@@ -308,7 +310,7 @@ pub fn each_hit(
     if total == 0 {
         return Ok(());
     }
-    let mut addrs: Vec<(f32, tantivy::DocAddress)> = match req.sort {
+    let mut addrs: Vec<(f32, DocAddress)> = match req.sort {
         Sort::Relevance => searcher.search(&query, &TopDocs::with_limit(total).order_by_score())?,
         Sort::Newest | Sort::Oldest => {
             let order = if req.sort == Sort::Newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
@@ -317,12 +319,8 @@ pub fn each_hit(
         }
     };
     if req.sort == Sort::Relevance {
-        // Ties by case number, as `search` breaks them: the case numbers come from the fast
-        // field, so no document is read twice.
-        let keys = case_keys(searcher, &addrs)?;
-        let mut keyed: Vec<_> = addrs.into_iter().zip(keys).collect();
-        keyed.sort_by(|((sa, _), ka), ((sb, _), kb)| sb.total_cmp(sa).then_with(|| ka.cmp(kb)));
-        addrs = keyed.into_iter().map(|(a, _)| a).collect();
+        // Ties in the order `search` gives them.
+        addrs = first_in_order(searcher, addrs, total)?;
     }
     for part in addrs.chunks(chunk.max(1)) {
         let mut docs = Vec::with_capacity(part.len());
@@ -336,30 +334,135 @@ pub fn each_hit(
     Ok(())
 }
 
-/// A decision's case number and item number: the order of equal scores.
-type CaseKey = (Option<String>, Option<u64>);
+/// A decision's case number, item number and path: the order of equal scores.
+type CaseKey = (Option<String>, Option<u64>, String);
 
-/// (case number, item number) of each document, from the fast fields.
-fn case_keys(searcher: &Searcher, addrs: &[(f32, tantivy::DocAddress)]) -> Result<Vec<CaseKey>, SearchError> {
-    let mut columns = Vec::new();
-    for segment in searcher.segment_readers() {
+/// The first `need` of `docs` in the order of results: best score first, equal scores by
+/// case number, item number and path. Within a segment the fast fields' term ordinals are in
+/// the terms' order, so each segment's tied documents are sorted by numbers, only the first
+/// `need` of each are named (one pass over each dictionary), and the segments are merged.
+fn first_in_order(
+    searcher: &Searcher,
+    mut docs: Vec<(f32, DocAddress)>,
+    need: usize,
+) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+    type Local = (Option<u64>, Option<u64>, Option<u64>);
+    let segments = searcher.segment_readers();
+    let mut columns = Vec::with_capacity(segments.len());
+    for segment in segments {
         let ff = segment.fast_fields();
-        let case = ff.str(schema::CASE_NUMBER)?;
-        let names = match &case {
-            Some(c) => crate::catalog::terms(c).map_err(tantivy::TantivyError::from)?,
-            None => Vec::new(),
-        };
-        columns.push((case, names, ff.u64(schema::ITEM_NO).ok()));
+        columns.push((ff.str(schema::CASE_NUMBER)?, ff.u64(schema::ITEM_NO).ok(), ff.str(schema::PATH)?));
     }
-    Ok(addrs
-        .iter()
-        .map(|(_, a)| {
-            let (case, names, item) = &columns[a.segment_ord as usize];
-            let c =
-                case.as_ref().and_then(|c| c.term_ords(a.doc_id).next()).and_then(|o| names.get(o as usize).cloned());
-            (c, item.as_ref().and_then(|i| i.first(a.doc_id)))
-        })
-        .collect())
+    docs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Vec::with_capacity(need.min(docs.len()));
+    let mut i = 0;
+    while i < docs.len() && out.len() < need {
+        let score = docs[i].0;
+        let j = i + docs[i..].iter().take_while(|(s, _)| *s == score).count();
+        let wanted = need - out.len();
+        let mut lists: Vec<Vec<(Local, DocAddress)>> = vec![Vec::new(); segments.len()];
+        for (_, a) in &docs[i..j] {
+            let (case, item, path) = &columns[a.segment_ord as usize];
+            let key = (
+                case.as_ref().and_then(|c| c.term_ords(a.doc_id).next()),
+                item.as_ref().and_then(|c| c.first(a.doc_id)),
+                path.as_ref().and_then(|c| c.term_ords(a.doc_id).next()),
+            );
+            lists[a.segment_ord as usize].push((key, *a));
+        }
+        // Each segment's first `wanted`, named, smallest last (to pop).
+        let mut named: Vec<Vec<(CaseKey, DocAddress)>> = Vec::with_capacity(lists.len());
+        for (seg, mut list) in lists.into_iter().enumerate() {
+            if list.len() > wanted {
+                list.select_nth_unstable_by_key(wanted, |(k, _)| *k);
+                list.truncate(wanted);
+            }
+            list.sort_unstable_by_key(|(k, _)| *k);
+            let (case, _, path) = &columns[seg];
+            let cases = names(case, list.iter().filter_map(|(k, _)| k.0))?;
+            let paths = names(path, list.iter().filter_map(|(k, _)| k.2))?;
+            let mut keyed: Vec<(CaseKey, DocAddress)> = list
+                .into_iter()
+                .map(|((c, item, p), a)| {
+                    let c = c.and_then(|o| cases.get(&o).cloned());
+                    let p = p.and_then(|o| paths.get(&o).cloned()).unwrap_or_default();
+                    ((c, item, p), a)
+                })
+                .collect();
+            keyed.reverse();
+            named.push(keyed);
+        }
+        while out.len() < need {
+            let Some(seg) = (0..named.len())
+                .filter(|&s| !named[s].is_empty())
+                .min_by(|&a, &b| named[a].last().map(|x| &x.0).cmp(&named[b].last().map(|x| &x.0)))
+            else {
+                break;
+            };
+            if let Some((_, addr)) = named[seg].pop() {
+                out.push((score, addr));
+            }
+        }
+        i = j;
+    }
+    Ok(out)
+}
+
+/// The terms of some ordinals of a string column, read in one pass over its dictionary.
+fn names(
+    column: &Option<tantivy::columnar::StrColumn>,
+    ords: impl Iterator<Item = u64>,
+) -> Result<std::collections::HashMap<u64, String>, SearchError> {
+    let Some(column) = column else { return Ok(Default::default()) };
+    let mut ords: Vec<u64> = ords.collect();
+    ords.sort_unstable();
+    ords.dedup();
+    let mut terms = Vec::with_capacity(ords.len());
+    column
+        .dictionary()
+        .sorted_ords_to_term_cb(&ords, |t| terms.push(String::from_utf8_lossy(t).into_owned()))
+        .map_err(tantivy::TantivyError::from)?;
+    Ok(ords.into_iter().zip(terms).collect())
+}
+
+/// Every document scoring at least a score, with its score.
+struct AtLeast(f32);
+
+impl tantivy::collector::Collector for AtLeast {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = AtLeastSegment;
+
+    fn for_segment(&self, segment: u32, _: &tantivy::SegmentReader) -> tantivy::Result<AtLeastSegment> {
+        Ok(AtLeastSegment { cut: self.0, segment, docs: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+struct AtLeastSegment {
+    cut: f32,
+    segment: u32,
+    docs: Vec<(f32, DocAddress)>,
+}
+
+impl tantivy::collector::SegmentCollector for AtLeastSegment {
+    type Fruit = Vec<(f32, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if score >= self.cut {
+            self.docs.push((score, DocAddress::new(self.segment, doc)));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.docs
+    }
 }
 
 /// The hits of `docs`, with snippets for `query`.
@@ -598,5 +701,41 @@ impl Marker {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index in memory holding one decision whose stored JSON is damaged.
+    fn damaged() -> Store {
+        let store = Store::in_ram();
+        let f = store.fields;
+        let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).unwrap();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.path, "/letters/CM16-0000001.txt");
+        doc.add_text(f.case_number, "CM16-0000001");
+        doc.add_u64(f.item_no, 1);
+        doc.add_text(f.procedure, "lumbar fusion");
+        doc.add_text(f.outcome, "upheld");
+        doc.add_text(f.decision, "{\"item\": \"lumbar fus");
+        doc.add_text(f.letter, "not json");
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        store
+    }
+
+    #[test]
+    fn stored_data_that_does_not_decode_is_an_error_naming_the_letter() {
+        let store = damaged();
+        let reader = store.reader().unwrap();
+        let searcher = reader.searcher();
+        let req = Request { query: "fusion".into(), limit: 10, ..Default::default() };
+        let Err(e) = search(&store, &searcher, &req) else { panic!("a damaged decision was shown") };
+        let message = e.to_string();
+        assert!(message.contains("the stored decision of /letters/CM16-0000001.txt cannot be read"), "{message}");
+        let Err(e) = letters(&store, &searcher, "CM16-0000001") else { panic!("a damaged letter was shown") };
+        assert!(e.to_string().contains("the stored letter of /letters/CM16-0000001.txt"), "{e}");
     }
 }

@@ -18,7 +18,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
         eprintln!("imr: --addr {} names no address", args.addr);
         return Ok(2);
     };
-    let loopback = addrs.iter().all(serve::is_loopback);
+    let loopback = addrs.iter().all(|a| a.ip().is_loopback());
     if !loopback && !args.public {
         eprintln!(
             "imr: --addr {} is not a loopback address: add --public to let other machines read the index",
@@ -35,13 +35,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<u8> {
     serve::run(config, |bound| {
         use std::io::Write;
         eprintln!("imr: serving the index at {} (Ctrl-C to stop)", index.display());
-        let host = if bound.ip().is_unspecified() || !bound.ip().is_loopback() {
-            bound.to_string()
-        } else {
-            format!("{}:{}", if bound.is_ipv6() { "[::1]" } else { "127.0.0.1" }, bound.port())
-        };
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "http://{host}/");
+        let _ = writeln!(out, "http://{bound}/");
         let _ = out.flush();
     })?;
     Ok(0)

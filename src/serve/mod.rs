@@ -77,7 +77,7 @@ pub(crate) struct App {
     /// `Host` header values accepted (lower case); empty with `--public`.
     hosts: Vec<String>,
     limits: Limits,
-    workers: Semaphore,
+    workers: Arc<Semaphore>,
     /// One download at a time: it reads every matching decision.
     downloads: Arc<Semaphore>,
     in_flight: AtomicUsize,
@@ -159,7 +159,7 @@ impl App {
             tables: UserTables::load()?,
             hosts,
             limits: config.limits.clone(),
-            workers: Semaphore::new(config.limits.workers.max(1)),
+            workers: Arc::new(Semaphore::new(config.limits.workers.max(1))),
             downloads: Arc::new(Semaphore::new(1)),
             in_flight: AtomicUsize::new(0),
         })
@@ -192,9 +192,12 @@ impl App {
         f: impl FnOnce(&App, &Store, &tantivy::Searcher) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
         let live = self.live()?;
-        let _permit = self.workers.acquire().await.map_err(|_| Failure::Internal)?;
+        // The permit goes with the work: a request stopped by the time limit frees its place
+        // only when its work is done, so no more than `workers` run at once.
+        let permit = self.workers.clone().acquire_owned().await.map_err(|_| Failure::Internal)?;
         let app = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let searcher = live.reader.searcher();
             f(&app, &live.store, &searcher)
         })
@@ -369,11 +372,6 @@ pub fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()>
             .await?;
         Ok(())
     })
-}
-
-/// Is every address `addr` names a loopback one?
-pub fn is_loopback(addr: &SocketAddr) -> bool {
-    addr.ip().is_loopback()
 }
 
 #[cfg(test)]
