@@ -258,20 +258,9 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
     let counting = req.facets.map(|_| crate::facets::collector());
     let (docs, total, counted) = match req.sort {
         Sort::Relevance => {
-            // Fetch a little more than asked so that ties at the cut are broken by case number.
-            let fetch = want.saturating_add(64);
-            let (top, total, counted) =
-                searcher.search(&query, &(TopDocs::with_limit(fetch).order_by_score(), Count, counting))?;
-            // Only decisions scoring at least the last shown one's score can be shown; of
-            // those tied with it, case number, item number and path choose.
-            let cut = top.get(want - 1).map_or(f32::MIN, |(score, _)| *score);
-            let mut tied: Vec<(f32, DocAddress)> = top.into_iter().filter(|(score, _)| *score >= cut).collect();
-            if tied.len() == fetch && tied.last().is_some_and(|(score, _)| *score == cut) {
-                // The decisions tied at the cut go on past what was fetched (a query without
-                // words scores every decision alike): take all of them, so that every page
-                // is cut from the same order.
-                tied = searcher.search(&query, &AtLeast(cut))?;
-            }
+            // The best `want` and every decision tied with the last of them, in one pass: of
+            // those tied, case number, item number and path choose.
+            let (tied, total, counted) = searcher.search(&query, &(TopWithTies(want), Count, counting))?;
             let mut docs = Vec::with_capacity(limit);
             for (score, addr) in first_in_order(searcher, tied, want)?.into_iter().skip(req.offset) {
                 docs.push((score, searcher.doc(addr)?));
@@ -425,15 +414,38 @@ fn names(
     Ok(ords.into_iter().zip(terms).collect())
 }
 
-/// Every document scoring at least a score, with its score.
-struct AtLeast(f32);
+/// The `k` best-scoring documents and every document tied with the k-th, with their scores
+/// (a top-k that does not cut a group of equal scores at an arbitrary document).
+struct TopWithTies(usize);
 
-impl tantivy::collector::Collector for AtLeast {
+/// Keeps the documents scoring at least the k-th best score seen so far.
+struct TiesSegment {
+    k: usize,
+    segment: u32,
+    docs: Vec<(f32, DocAddress)>,
+    floor: f32,
+    /// Prune when `docs` grows to this; doubled when ties keep it large.
+    prune_at: usize,
+}
+
+/// Drops the documents below the k-th best score; returns that score.
+fn keep_best(docs: &mut Vec<(f32, DocAddress)>, k: usize) -> f32 {
+    if k == 0 || docs.len() <= k {
+        return f32::MIN;
+    }
+    let (_, kth, _) = docs.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+    let floor = kth.0;
+    docs.retain(|(s, _)| *s >= floor);
+    floor
+}
+
+impl tantivy::collector::Collector for TopWithTies {
     type Fruit = Vec<(f32, DocAddress)>;
-    type Child = AtLeastSegment;
+    type Child = TiesSegment;
 
-    fn for_segment(&self, segment: u32, _: &tantivy::SegmentReader) -> tantivy::Result<AtLeastSegment> {
-        Ok(AtLeastSegment { cut: self.0, segment, docs: Vec::new() })
+    fn for_segment(&self, segment: u32, _: &tantivy::SegmentReader) -> tantivy::Result<TiesSegment> {
+        let k = self.0.max(1);
+        Ok(TiesSegment { k, segment, docs: Vec::new(), floor: f32::MIN, prune_at: 2 * k.max(64) })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -441,26 +453,28 @@ impl tantivy::collector::Collector for AtLeast {
     }
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
+        let mut all: Vec<(f32, DocAddress)> = fruits.into_iter().flatten().collect();
+        keep_best(&mut all, self.0.max(1));
+        Ok(all)
     }
 }
 
-struct AtLeastSegment {
-    cut: f32,
-    segment: u32,
-    docs: Vec<(f32, DocAddress)>,
-}
-
-impl tantivy::collector::SegmentCollector for AtLeastSegment {
+impl tantivy::collector::SegmentCollector for TiesSegment {
     type Fruit = Vec<(f32, DocAddress)>;
 
     fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
-        if score >= self.cut {
-            self.docs.push((score, DocAddress::new(self.segment, doc)));
+        if score < self.floor {
+            return;
+        }
+        self.docs.push((score, DocAddress::new(self.segment, doc)));
+        if self.docs.len() >= self.prune_at {
+            self.floor = keep_best(&mut self.docs, self.k);
+            self.prune_at = self.prune_at.max(2 * self.docs.len());
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
+        keep_best(&mut self.docs, self.k);
         self.docs
     }
 }
@@ -724,6 +738,18 @@ mod tests {
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();
         store
+    }
+
+    #[test]
+    fn the_best_k_keep_every_document_tied_with_the_kth() {
+        let d = |s: f32, n: u32| (s, DocAddress::new(0, n));
+        let mut docs = vec![d(1.0, 0), d(2.0, 1), d(3.0, 2), d(2.0, 3), d(2.0, 4), d(0.5, 5)];
+        assert_eq!(keep_best(&mut docs, 2), 2.0);
+        docs.sort_by_key(|(_, a)| a.doc_id);
+        assert_eq!(docs, vec![d(2.0, 1), d(3.0, 2), d(2.0, 3), d(2.0, 4)]);
+        let mut few = vec![d(1.0, 0)];
+        assert_eq!(keep_best(&mut few, 5), f32::MIN);
+        assert_eq!(few.len(), 1);
     }
 
     #[test]
