@@ -40,6 +40,15 @@ async fn count(c: &Client) -> u64 {
     el.attr("data-total").await.unwrap().expect("data-total").parse().unwrap()
 }
 
+/// Waits until the page's URL contains `part` (a form the script submitted has loaded).
+async fn wait_for_url(c: &Client, part: &str, otherwise: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !c.current_url().await.unwrap().as_str().contains(part) {
+        assert!(Instant::now() < deadline, "{otherwise}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn shot(c: &Client, dir: &Path, name: &str) {
     let png = c.screenshot().await.expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
@@ -126,11 +135,7 @@ fn a_person_searches_narrows_opens_a_case_and_comes_back() {
         // Sort by date: the script submits the form on change.
         let sort = c.find(Locator::Id("sort")).await.unwrap();
         sort.select_by_value("newest").await.unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !c.current_url().await.unwrap().as_str().contains("sort=newest") {
-            assert!(Instant::now() < deadline, "changing the sort order did not reload the page");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for_url(&c, "sort=newest", "changing the sort order did not reload the page").await;
         assert_eq!(count(&c).await, narrowed, "sorting keeps the filter");
         let dates = c.find_all(Locator::Css("li.hit .date")).await.unwrap();
         let mut seen = Vec::new();
@@ -168,11 +173,7 @@ fn a_person_searches_narrows_opens_a_case_and_comes_back() {
         c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("figure.chart svg rect")).await.unwrap();
         let report = c.find(Locator::Id("report")).await.unwrap();
         report.select_by_value("outcomes-by-procedure-category").await.unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !c.current_url().await.unwrap().as_str().contains("outcomes-by-procedure-category") {
-            assert!(Instant::now() < deadline, "changing the report did not reload the page");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for_url(&c, "outcomes-by-procedure-category", "changing the report did not reload the page").await;
         c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("table.report td")).await.unwrap();
         shot(&c, &shots, "4-report.png").await;
 
