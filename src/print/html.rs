@@ -296,8 +296,8 @@ pub fn search_page(s: &SearchPage) -> String {
                 (active_filters(p, "/search"))
                 p.downloads {
                     "Download all " (r.total) ": "
-                    a href=(p.selection().with_sort(p.sort).url("/search.csv")) download { "CSV" } " · "
-                    a href=(p.selection().with_sort(p.sort).url("/search.jsonl")) download { "JSON Lines" } " · "
+                    a href=(p.with_page(1).url("/search.csv")) download { "CSV" } " · "
+                    a href=(p.with_page(1).url("/search.jsonl")) download { "JSON Lines" } " · "
                     a href=(p.selection().url("/reports")) { "Reports for these decisions" }
                 }
             }
@@ -323,12 +323,6 @@ pub fn search_page(s: &SearchPage) -> String {
         }
     };
     page(&title, body)
-}
-
-impl Params {
-    fn with_sort(&self, sort: Sort) -> Params {
-        Params { sort, ..self.clone() }
-    }
 }
 
 /// The page shown while there is no index to read: what to run to build one.
