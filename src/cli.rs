@@ -125,6 +125,10 @@ pub struct ReportOptions {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub top: Option<u64>,
 
+    /// Hide the rows with fewer than N decisions (a note says how many were hidden).
+    #[arg(long, value_name = "N")]
+    pub min: Option<u64>,
+
     /// table (terminal), csv, json (JSON Lines, one row a line) or html (a self-contained page
     /// with a bar chart).
     #[arg(long, value_enum, default_value_t = Format::Table)]

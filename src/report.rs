@@ -66,6 +66,34 @@ pub struct Row {
     pub unknown: u64,
     /// overturned / (upheld + overturned); null when there are none.
     pub overturn_rate: Option<f64>,
+    /// The 95% Wilson score interval of the overturn rate; null when there is no rate.
+    pub overturn_rate_low: Option<f64>,
+    pub overturn_rate_high: Option<f64>,
+    /// Fewer than [`SMALL`] decisions with an outcome: the rate says little (its interval is
+    /// wide).
+    pub small: bool,
+}
+
+/// Below this many decided decisions a rate is marked as resting on a small count.
+pub const SMALL: u64 = 20;
+
+/// The 95% Wilson score interval of a proportion of `k` in `n` (Wilson, 1927): unlike the
+/// normal approximation it stays within 0..1 and is sound for small counts and rates near 0.
+pub fn wilson(k: u64, n: u64) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    const Z: f64 = 1.959_963_984_540_054; // the 97.5th percentile of the normal distribution
+    let (k, n) = (k as f64, n as f64);
+    let p = k / n;
+    let z2 = Z * Z;
+    let denominator = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denominator;
+    let half = Z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
+    // At 0 of n and n of n the bounds are exactly 0 and 1 (the arithmetic leaves a speck).
+    let low = if k == 0.0 { 0.0 } else { (centre - half).clamp(0.0, p) };
+    let high = if k == n { 1.0 } else { (centre + half).clamp(p, 1.0) };
+    Some((low, high))
 }
 
 /// A finished report.
@@ -108,6 +136,23 @@ impl Tally {
         self.decisions += other.decisions;
         self.upheld += other.upheld;
         self.overturned += other.overturned;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wilson;
+
+    #[test]
+    fn wilson_intervals_match_known_values() {
+        // Reference values: scipy.stats.binomtest(k, n).proportion_ci(method="wilson").
+        let close = |(lo, hi): (f64, f64), (a, b): (f64, f64)| (lo - a).abs() < 5e-5 && (hi - b).abs() < 5e-5;
+        assert!(close(wilson(3, 40).unwrap(), (0.02584, 0.19864)), "{:?}", wilson(3, 40));
+        assert!(close(wilson(5, 10).unwrap(), (0.23659, 0.76341)), "{:?}", wilson(5, 10));
+        assert!(close(wilson(0, 10).unwrap(), (0.0, 0.27753)), "{:?}", wilson(0, 10));
+        assert!(close(wilson(10, 10).unwrap(), (0.72247, 1.0)), "{:?}", wilson(10, 10));
+        assert!(close(wilson(22, 207).unwrap(), (0.07124, 0.15567)), "{:?}", wilson(22, 207));
+        assert_eq!(wilson(0, 0), None);
     }
 }
 
@@ -345,6 +390,8 @@ pub struct Request<'a> {
     pub rows: Dimension,
     pub by: Option<Dimension>,
     pub top: Option<usize>,
+    /// Hide the rows with fewer decisions than this.
+    pub min: Option<u64>,
 }
 
 /// What a row without a value is called.
@@ -393,6 +440,9 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
                 overturned: t.overturned,
                 unknown: t.decisions - decided,
                 overturn_rate: (decided > 0).then(|| t.overturned as f64 / decided as f64),
+                overturn_rate_low: wilson(t.overturned, decided).map(|w| w.0),
+                overturn_rate_high: wilson(t.overturned, decided).map(|w| w.1),
+                small: decided < SMALL,
             }
         })
         .collect();
@@ -427,6 +477,18 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
         more_rows = key_size.len().saturating_sub(kept.len());
     }
     let mut notes = Vec::new();
+    if let Some(min) = req.min {
+        let before = rows.len();
+        rows.retain(|r| r.decisions >= min);
+        if rows.len() < before {
+            notes.push(format!("{} rows with fewer than {min} decisions are not shown (--min).", before - rows.len()));
+        }
+    }
+    if rows.iter().any(|r| r.small && r.overturn_rate.is_some()) {
+        notes.push(format!(
+            "* fewer than {SMALL} decisions with an outcome: the rate rests on a small count (see its 95% interval)."
+        ));
+    }
     if is_citation {
         notes.push("A decision citing several guidelines counts once under each; its two guideline lines (claims administrator and IMR reviewer) count once together unless split by cited-by.".to_string());
     }

@@ -76,8 +76,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         let mut matched = 0;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let r = report::run(&store, &searcher, &Request { query: None, filters: &[], rows, by, top: None })
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let r =
+                report::run(&store, &searcher, &Request { query: None, filters: &[], rows, by, top: None, min: None })
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut sink = Vec::new();
             crate::print::report_json(&mut sink, &r)?;
             std::hint::black_box(&sink);

@@ -48,6 +48,7 @@ fn produce(rows: Dimension, by: Option<Dimension>, o: &ReportOptions) -> anyhow:
         rows,
         by,
         top: o.top.map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
+        min: o.min,
     };
     let report = match report::run(&store, &searcher, &req) {
         Ok(r) => r,

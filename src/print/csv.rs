@@ -19,11 +19,14 @@ fn num(x: Option<f64>) -> String {
 
 /// CSV with a header row; shares and rates as fractions.
 pub fn report_csv(w: &mut impl Write, r: &Report) -> io::Result<()> {
-    writeln!(w, "key,kind,group,decisions,total,share,upheld,overturned,unknown,overturn_rate")?;
+    writeln!(
+        w,
+        "key,kind,group,decisions,total,share,upheld,overturned,unknown,overturn_rate,overturn_rate_low,overturn_rate_high,small"
+    )?;
     for row in &r.rows {
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_cell(&row.key),
             row.kind.unwrap_or(""),
             csv_cell(row.group.as_deref().unwrap_or("")),
@@ -33,7 +36,10 @@ pub fn report_csv(w: &mut impl Write, r: &Report) -> io::Result<()> {
             row.upheld,
             row.overturned,
             row.unknown,
-            num(row.overturn_rate)
+            num(row.overturn_rate),
+            num(row.overturn_rate_low),
+            num(row.overturn_rate_high),
+            row.small
         )?;
     }
     Ok(())

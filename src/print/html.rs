@@ -442,7 +442,7 @@ pub fn report_chart(r: &Report) -> Markup {
     let max = rows.iter().map(|x| x.decisions).max().unwrap_or(1).max(1) as f64;
     let (label_w, bar_w, row_h) = (300.0, 420.0, 22.0);
     let height = row_h * rows.len() as f64 + 30.0;
-    let width = label_w + bar_w + 190.0;
+    let width = label_w + bar_w + 300.0;
     html! {
         figure.chart {
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {width} {height}")) width=(width) height=(height) role="img" aria-label=(r.title) {
@@ -459,7 +459,10 @@ pub fn report_chart(r: &Report) -> Markup {
                         rect class="overturned" x=(format!("{:.2}", label_w + part(row.upheld))) y=(y) width=(format!("{:.2}", part(row.overturned))) height="16" {}
                         rect class="unknown" x=(format!("{:.2}", label_w + part(row.upheld) + part(row.overturned))) y=(y) width=(format!("{:.2}", part(row.unknown))) height="16" {}
                         text x=(format!("{:.2}", label_w + part(row.decisions) + 6.0)) y=(y + 13.0) class="value" {
-                            (row.decisions) " · " (match row.overturn_rate { Some(x) => format!("{:.1}% overturned", 100.0 * x), None => "-".to_string() })
+                            (row.decisions) " · " (match (row.overturn_rate, row.overturn_rate_low, row.overturn_rate_high) {
+                                (Some(x), Some(lo), Some(hi)) => format!("{:.1}% overturned ({:.1}-{:.1}%){}", 100.0 * x, 100.0 * lo, 100.0 * hi, if row.small { " *" } else { "" }),
+                                _ => "-".to_string(),
+                            })
                         }
                     }
                 }

@@ -73,10 +73,21 @@ fn share_cell(r: &Row) -> String {
     format!("{}/{} ({})", r.decisions, r.total, pct(r.share))
 }
 
-fn rate_cell(r: &Row) -> String {
-    match r.overturn_rate {
-        Some(x) => format!("{}/{} ({})", r.overturned, r.upheld + r.overturned, pct(x)),
+/// A rate with its 95% interval: `3/40 (7.5%, 95% CI 2.6-19.9%)`.
+fn rate_with_interval(k: u64, n: u64) -> String {
+    match crate::report::wilson(k, n) {
+        Some((lo, hi)) => format!("{k}/{n} ({}, 95% CI {:.1}-{})", pct(k as f64 / n as f64), 100.0 * lo, pct(hi)),
         None => "-".to_string(),
+    }
+}
+
+/// The overturn rate of a row, its interval, and `*` when it rests on a small count.
+fn rate_cell(r: &Row) -> String {
+    let cell = rate_with_interval(r.overturned, r.upheld + r.overturned);
+    if r.small && r.overturn_rate.is_some() {
+        format!("{cell} *")
+    } else {
+        cell
     }
 }
 
@@ -89,12 +100,10 @@ fn report_heading(r: &Report) -> Vec<String> {
     let decided = r.upheld + r.overturned;
     let rate = if decided > 0 {
         format!(
-            "; {} upheld, {} overturned, overturn rate {}/{} ({})",
+            "; {} upheld, {} overturned, overturn rate {}",
             r.upheld,
             r.overturned,
-            r.overturned,
-            decided,
-            pct(r.overturned as f64 / decided as f64)
+            rate_with_interval(r.overturned, decided)
         )
     } else {
         String::new()

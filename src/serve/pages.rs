@@ -28,6 +28,7 @@ pub(crate) struct Input {
     pub offset: usize,
     pub report: String,
     pub top: Option<usize>,
+    pub min: Option<u64>,
 }
 
 fn number(name: &str, v: &str) -> Result<usize, Failure> {
@@ -61,6 +62,7 @@ impl Input {
                 "offset" if !v.is_empty() => input.offset = number("offset", &v)?,
                 "report" => input.report = v.to_string(),
                 "top" if !v.is_empty() => input.top = Some(number("top", &v)?),
+                "min" if !v.is_empty() => input.min = Some(number("min", &v)? as u64),
                 _ => {} // unknown parameters are ignored, as browsers add their own
             }
         }
@@ -266,6 +268,7 @@ pub(crate) fn run_report(
         rows,
         by,
         top: input.top,
+        min: input.min,
     };
     report::run(store, searcher, &req)
 }

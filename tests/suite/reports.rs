@@ -175,8 +175,11 @@ fn table_csv_and_html_formats() {
     let csv = t.imr(&["report", "outcomes", "--by", "procedure-category", "--format", "csv"]);
     let csv = String::from_utf8(csv.stdout).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("key,kind,group,decisions,total,share,upheld,overturned,unknown,overturn_rate"));
-    assert!(lines.all(|l| l.split(',').count() >= 10), "{csv}");
+    assert_eq!(
+        lines.next(),
+        Some("key,kind,group,decisions,total,share,upheld,overturned,unknown,overturn_rate,overturn_rate_low,overturn_rate_high,small")
+    );
+    assert!(lines.all(|l| l.split(',').count() >= 13), "{csv}");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("r.html");
     let out = t.imr(&["report", "citations", "--format", "html", "-o", page.to_str().unwrap()]);
@@ -257,4 +260,39 @@ fn every_guideline_line_of_the_sample_letters_gives_its_citations() {
     }
     assert!(seen > 200, "{seen} guideline lines");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rates_carry_their_95_percent_interval_and_small_counts_are_marked_or_hidden() {
+    let t = TestIndex::sample();
+    // The whole index: 21 of 139 decided were overturned.
+    let table = String::from_utf8(t.imr(&["report", "citations", "--top", "3"]).stdout).unwrap();
+    assert!(table.contains("overturn rate 21/139 (15.1%, 95% CI 10.1-22.0%)"), "{table}");
+    assert!(table.contains("10/69 (14.5%, 95% CI 8.1-24.7%)"), "{table}");
+    let rows = json_lines(&t.imr(&["report", "citations", "--format", "json"]));
+    for r in &rows {
+        let decided = r["upheld"].as_u64().unwrap() + r["overturned"].as_u64().unwrap();
+        assert_eq!(r["small"].as_bool().unwrap(), decided < 20, "{r}");
+        if decided > 0 {
+            let (lo, rate, hi) = (
+                r["overturn_rate_low"].as_f64().unwrap(),
+                r["overturn_rate"].as_f64().unwrap(),
+                r["overturn_rate_high"].as_f64().unwrap(),
+            );
+            assert!(0.0 <= lo && lo <= rate && rate <= hi && hi <= 1.0, "{r}");
+        }
+    }
+    // Small counts are marked, and a note says what the mark means.
+    let all = String::from_utf8(t.imr(&["report", "citations"]).stdout).unwrap();
+    assert!(all.contains("(100.0%, 95% CI 20.7-100.0%) *"), "{all}");
+    assert!(all.contains("note: * fewer than 20 decisions with an outcome"), "{all}");
+    // --min hides the rows with fewer decisions, and says how many.
+    let kept = json_lines(&t.imr(&["report", "citations", "--format", "json", "--min", "10"]));
+    assert_eq!(kept.len(), rows.iter().filter(|r| r["decisions"].as_u64().unwrap() >= 10).count());
+    assert!(kept.len() < rows.len() && !kept.is_empty());
+    let table = String::from_utf8(t.imr(&["report", "citations", "--min", "10"]).stdout).unwrap();
+    assert!(
+        table.contains(&format!("{} rows with fewer than 10 decisions are not shown (--min)", rows.len() - kept.len())),
+        "{table}"
+    );
 }
