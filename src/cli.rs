@@ -50,6 +50,12 @@ pub enum Command {
     /// Show one indexed letter in full: header, reviewer, summary, every item.
     Show(ShowArgs),
 
+    /// Decisions like one disputed item: the same procedure category and body region first,
+    /// then by likeness of the item and its rationale, with how often they were overturned.
+    ///
+    /// Exit status: 0 with results, 1 when there is no such decision or none like it.
+    Similar(SimilarArgs),
+
     /// Check the index: checksums, versions, and (given folders) whether it matches them.
     ///
     /// Exit status: 0 when the index is sound and up to date, 1 when files were added,
@@ -246,6 +252,25 @@ pub struct ShowArgs {
     pub case_number: String,
 
     /// The letter as JSON (the `imr parse` shape).
+    #[arg(long)]
+    pub json: bool,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimilarArgs {
+    /// A case number, or CASE/ITEM for another item than the first (CM16-0923587/2).
+    #[arg(value_name = "CASE[/ITEM]")]
+    pub id: String,
+
+    /// How many decisions.
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+
+    /// JSON Lines: one decision per line (the summary goes to stderr).
     #[arg(long)]
     pub json: bool,
 

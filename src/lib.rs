@@ -21,6 +21,7 @@ pub mod report;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod similar;
 pub mod source;
 pub mod store;
 pub mod tables;

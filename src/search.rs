@@ -479,6 +479,20 @@ impl tantivy::collector::SegmentCollector for TiesSegment {
     }
 }
 
+/// The hits of some documents, with snippets for `query`.
+pub fn hits_of(
+    store: &Store,
+    searcher: &Searcher,
+    query: &dyn Query,
+    addrs: &[(f32, DocAddress)],
+) -> Result<Vec<Hit>, SearchError> {
+    let mut docs = Vec::with_capacity(addrs.len());
+    for (score, addr) in addrs {
+        docs.push((*score, searcher.doc(*addr)?));
+    }
+    hits(store, searcher, query, &docs)
+}
+
 /// The hits of `docs`, with snippets for `query`.
 fn hits(
     store: &Store,

@@ -8,6 +8,7 @@ mod report;
 mod search;
 mod serve;
 mod show;
+mod similar;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Similar(args) => similar::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),

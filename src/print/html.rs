@@ -353,14 +353,19 @@ pub type Marks<'a> = &'a dyn Fn(&'static str, &str) -> Vec<(usize, usize)>;
 
 /// A letter's page: header, reviewer, summary, every item with its outcome, guidelines and
 /// rationale, the searched words marked, and the link to the original file.
-pub fn letter_page(letters: &[StoredLetter], query: &str, marks: Marks) -> String {
+pub fn letter_page(
+    letters: &[StoredLetter],
+    query: &str,
+    marks: Marks,
+    similar: &[Vec<Option<crate::similar::Similar>>],
+) -> String {
     use crate::schema::{CITATION, DIAGNOSIS, PROCEDURE, RATIONALE, SUMMARY};
     let title = letters.first().and_then(|l| l.letter.case_number.clone()).unwrap_or_else(|| "Letter".to_string());
     let body = html! {
         @if !query.is_empty() {
             p.back { a href=(Params { query: query.to_string(), ..Default::default() }.url("/search")) { "← back to the results for “" (query) "”" } }
         }
-        @for s in letters {
+        @for (k, s) in letters.iter().enumerate() {
             @let l = &s.letter;
             article.letter {
                 h1 { (l.case_number.as_deref().unwrap_or("(no case number)")) }
@@ -412,6 +417,9 @@ pub fn letter_page(letters: &[StoredLetter], query: &str, marks: Marks) -> Strin
                                     p { (marked(t, &marks(field, t))) }
                                 }
                             }
+                            @if let Some(Some(like)) = similar.get(k).and_then(|v| v.get(n)) {
+                                (similar_section(like))
+                            }
                         }
                     }
                 }
@@ -423,6 +431,29 @@ pub fn letter_page(letters: &[StoredLetter], query: &str, marks: Marks) -> Strin
         }
     };
     page(&title, body)
+}
+
+/// Rows of the similar-decisions section of an item.
+const SIMILAR_SHOWN: usize = 5;
+
+fn similar_section(like: &crate::similar::Similar) -> Markup {
+    html! {
+        section.similar {
+            h3 { "Similar decisions" }
+            p.summary { (like.summary()) }
+            ul {
+                @for l in like.decisions.iter().take(SIMILAR_SHOWN) {
+                    @let h = &l.hit;
+                    li {
+                        a href=(format!("{}#item-{}", case_href(h.case_number.as_deref(), &h.hash, ""), h.item_no)) {
+                            (h.case_number.as_deref().unwrap_or("(no case number)"))
+                        }
+                        " " (badge(&h.outcome)) " " (h.item)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Rows drawn in a report's chart (the table has them all).

@@ -62,3 +62,18 @@ pub fn report_json(w: &mut impl Write, r: &Report) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// One JSON line per similar decision: the keys of `imr search --json`, and whether it shares
+/// the procedure category and the body region.
+pub fn similar_json(w: &mut impl Write, s: &crate::similar::Similar) -> io::Result<()> {
+    for like in &s.decisions {
+        let mut v = serde_json::to_value(hit_json(&like.hit))?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("same_category".into(), like.same_category.into());
+            o.insert("same_region".into(), like.same_region.into());
+        }
+        serde_json::to_writer(&mut *w, &v)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}

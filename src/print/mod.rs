@@ -9,8 +9,8 @@ mod json;
 mod terminal;
 
 pub use self::csv::{hits_csv, report_csv};
-pub use json::{hit_json, hits_json, hits_lines, report_json, JsonHit};
-pub use terminal::{hits_by_case, hits_table, letter, report_table, search_header};
+pub use json::{hit_json, hits_json, hits_lines, report_json, similar_json, JsonHit};
+pub use terminal::{hits_by_case, hits_table, letter, report_table, search_header, similar_table};
 
 use crate::report::{Report, Row};
 use crate::search::Snippet;

@@ -13,7 +13,11 @@ fn case_label(h: &Hit) -> &str {
 
 /// The ranked list, one decision per entry.
 pub fn hits_table(w: &mut impl Write, results: &Results, style: Style) -> io::Result<()> {
-    for (n, h) in results.hits.iter().enumerate() {
+    hit_list(w, results.hits.iter(), style)
+}
+
+fn hit_list<'a>(w: &mut impl Write, hits: impl Iterator<Item = &'a Hit>, style: Style) -> io::Result<()> {
+    for (n, h) in hits.enumerate() {
         writeln!(
             w,
             "{:>3}. {}  item {}/{}  {}  {}  {}  score {:.2}",
@@ -250,4 +254,22 @@ pub fn search_header(raw: &str, results: &Results) -> String {
         super::read_as(&results.reading),
         if results.total > results.hits.len() { format!("; showing {}", results.hits.len()) } else { String::new() },
     )
+}
+
+/// The decisions like one, after a line naming it and the summary of their outcomes.
+pub fn similar_table(w: &mut impl Write, s: &crate::similar::Similar, style: Style) -> io::Result<()> {
+    let src = &s.source;
+    let mut facts = vec![outcome_label(&src.outcome).to_string()];
+    facts.extend(src.category.clone());
+    facts.extend(src.body_regions.iter().cloned());
+    writeln!(
+        w,
+        "Decisions like {} item {}: {} ({})",
+        style.strong(&src.case_number),
+        src.item_no,
+        src.item,
+        facts.join("; ")
+    )?;
+    writeln!(w, "{}\n", s.summary())?;
+    hit_list(w, s.decisions.iter().map(|l| &l.hit), style)
 }

@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 /// Decisions on a search page.
 pub(crate) const PAGE_SIZE: usize = 20;
+/// Similar decisions counted for each item of a letter's page.
+const SIMILAR: usize = 20;
 /// Values listed per facet.
 pub(crate) const FACET_VALUES: usize = 12;
 
@@ -168,7 +170,19 @@ pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, 
             let marks = |field: &'static str, text: &str| {
                 marker.as_ref().map_or_else(Vec::new, |m| m.marks(store, field, text))
             };
-            Ok(html::letter_page(&letters, &q, &marks))
+            // Each item's similar decisions (items of letters without a case number have none).
+            let mut similar = Vec::with_capacity(letters.len());
+            for l in &letters {
+                let mut per_item = Vec::with_capacity(l.letter.items.len());
+                for n in 1..=l.letter.items.len() as u64 {
+                    per_item.push(match &l.letter.case_number {
+                        Some(case) => crate::similar::similar(store, searcher, case, n, SIMILAR)?,
+                        None => None,
+                    });
+                }
+                similar.push(per_item);
+            }
+            Ok(html::letter_page(&letters, &q, &marks, &similar))
         })
         .await;
     match answer {

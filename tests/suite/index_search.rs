@@ -258,3 +258,44 @@ fn bench_times_every_query_and_report_in_one_process() {
     let err = stderr(&gone);
     assert!(err.contains("no-such-file.txt") && err.lines().count() == 1, "{err}");
 }
+
+#[test]
+fn similar_decisions_share_category_and_region_first_and_count_their_outcomes() {
+    let t = TestIndex::sample();
+    let out = t.imr(&["similar", "--json", "-n", "6", "CM16-0923587"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let likes = json_lines(&out);
+    assert_eq!(likes.len(), 6);
+    assert!(likes.iter().all(|l| l["case_number"] != "CM16-0923587"), "neither the item nor its letter");
+    // The lumbar fusion's like: lumbar spine surgery first (the decompression, the
+    // microdiscectomy), then decisions sharing one of the two.
+    let tier = |l: &Value| u8::from(l["same_category"] == true) + u8::from(l["same_region"] == true);
+    assert_eq!(tier(&likes[0]), 2, "{}", likes[0]);
+    assert!(likes.windows(2).all(|w| tier(&w[0]) >= tier(&w[1])), "{likes:?}");
+    let items: Vec<&str> = likes.iter().map(|l| l["item"].as_str().unwrap()).collect();
+    assert!(
+        items[0].to_lowercase().contains("decompression") || items[0].to_lowercase().contains("discectomy"),
+        "{items:?}"
+    );
+    let overturned = likes.iter().filter(|l| l["outcome"] == "overturned").count();
+    let upheld = likes.iter().filter(|l| l["outcome"] == "upheld").count();
+    let summary = stderr(&out);
+    assert!(summary.contains(&format!("of 6 similar decisions, {overturned} overturned (")), "{summary}");
+    assert_eq!(upheld + overturned, 6);
+    // Another item of the letter, by CASE/ITEM; a missing decision; a bad id.
+    let brace = t.imr(&["similar", "-n", "3", "CM16-0923587/3"]);
+    let brace = String::from_utf8(brace.stdout).unwrap();
+    assert!(
+        brace.starts_with("Decisions like CM16-0923587 item 3: Associated surgical service: Lumbar brace ("),
+        "{brace}"
+    );
+    assert!(!brace.contains("CM16-0923587  item"), "{brace}");
+    let none = t.imr(&["similar", "CM99-0000000"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(stderr(&none).lines().count(), 1);
+    let bad = t.imr(&["similar", "CM16-0923587/x"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("the item is not a number"), "{}", stderr(&bad));
+    let table = String::from_utf8(t.imr(&["similar", "-n", "3", "CM16-0923587"]).stdout).unwrap();
+    assert!(table.starts_with("Decisions like CM16-0923587 item 1: Posterior lumbar interbody fusion L4–S1 (UPHELD; surgery; lumbar spine)\nof 3 similar decisions"), "{table}");
+}

@@ -237,6 +237,8 @@ fn pages_api_facets_and_downloads_agree_with_the_command_line() {
     let html = letter.text();
     assert!(html.contains("<mark>fusion</mark>") && html.contains("Posterior lumbar interbody"), "{html}");
     assert!(html.contains("id=\"item-4\""), "every item is on the page");
+    assert_eq!(html.matches("<h3>Similar decisions</h3>").count(), 4, "each item's similar decisions");
+    assert!(html.contains("similar decisions, 0 overturned"), "{html}");
     let shown = json_lines(&t.imr(&["show", "--json", "CM16-0923587"]));
     assert_eq!(s.json("/api/letters/CM16-0923587"), Value::Array(shown));
     let file_link = html.split("href=\"/file/").nth(1).and_then(|r| r.split('"').next()).expect("a file link");
