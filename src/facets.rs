@@ -81,19 +81,6 @@ impl Facet {
             Facet::Layout => Dimension::Layout,
         }
     }
-
-    /// The fast-field column holding the values.
-    fn column(self) -> &'static str {
-        match self {
-            Facet::Outcome => schema::OUTCOME,
-            Facet::Year => schema::YEAR,
-            Facet::Specialty => schema::SPECIALTY,
-            Facet::Category => schema::CATEGORY,
-            Facet::BodyRegion => schema::BODY_REGION,
-            Facet::Citation => schema::CITE_KEY,
-            Facet::Layout => schema::LAYOUT,
-        }
-    }
 }
 
 /// One facet value a decision must have.
@@ -158,7 +145,7 @@ impl Weight for FacetQuery {
                 }
             }
         } else {
-            let Some(column) = ff.str(self.facet.column())? else { return Ok(Box::new(EmptyScorer)) };
+            let Some(column) = ff.str(self.facet.dimension().column())? else { return Ok(Box::new(EmptyScorer)) };
             let Some(ord) = column.dictionary().term_ord(self.value.as_bytes())? else {
                 return Ok(Box::new(EmptyScorer));
             };
@@ -276,7 +263,7 @@ impl Collector for Counter {
                     Err(_) => continue,
                 }
             } else {
-                match ff.str(facet.column())? {
+                match ff.str(facet.dimension().column())? {
                     Some(c) => (c.ords().clone(), Some(c)),
                     None => continue,
                 }

@@ -43,6 +43,20 @@ impl Dimension {
             Dimension::Layout => "layout",
         }
     }
+
+    /// The fast-field column holding the values (citations: both guideline lines together).
+    pub fn column(self) -> &'static str {
+        match self {
+            Dimension::Citation | Dimension::CitationBy => schema::CITE_KEY,
+            Dimension::Outcome => schema::OUTCOME,
+            Dimension::Year => schema::YEAR,
+            Dimension::Specialty => schema::SPECIALTY,
+            Dimension::Category => schema::CATEGORY,
+            Dimension::Subcategory => schema::SUBCATEGORY,
+            Dimension::BodyRegion => schema::BODY_REGION,
+            Dimension::Layout => schema::LAYOUT,
+        }
+    }
 }
 
 /// One row: decisions with this key (in this group), and their outcomes.
@@ -176,13 +190,7 @@ impl Values {
             (Dimension::Year, _) => return Ok(Values::U64(ff.u64(schema::YEAR).ok())),
             (Dimension::Citation | Dimension::CitationBy, Some(citations::CitedBy::Ur)) => schema::CITE_UR,
             (Dimension::Citation | Dimension::CitationBy, Some(citations::CitedBy::Imr)) => schema::CITE_IMR,
-            (Dimension::Citation | Dimension::CitationBy, None) => schema::CITE_KEY,
-            (Dimension::Outcome, _) => schema::OUTCOME,
-            (Dimension::Specialty, _) => schema::SPECIALTY,
-            (Dimension::Category, _) => schema::CATEGORY,
-            (Dimension::Subcategory, _) => schema::SUBCATEGORY,
-            (Dimension::BodyRegion, _) => schema::BODY_REGION,
-            (Dimension::Layout, _) => schema::LAYOUT,
+            (d, _) => d.column(),
         };
         Ok(Values::Str(ff.str(field)?))
     }

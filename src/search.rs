@@ -517,7 +517,7 @@ fn hits(
     docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect()
 }
 
-fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+pub(crate) fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
     doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
 }
 
@@ -593,7 +593,7 @@ fn hit(
 }
 
 /// The error for a stored document of `letter` that does not decode.
-fn stored(letter: &str, what: &'static str, e: impl std::fmt::Display) -> SearchError {
+pub(crate) fn stored(letter: &str, what: &'static str, e: impl std::fmt::Display) -> SearchError {
     SearchError::Stored { letter: letter.to_string(), what, reason: e.to_string() }
 }
 

@@ -3,7 +3,7 @@
 //! often they were overturned. No printing here.
 
 use crate::letter::Decision;
-use crate::search::{Hit, SearchError};
+use crate::search::{stored, text, Hit, SearchError};
 use crate::store::Store;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -64,10 +64,6 @@ impl Similar {
     }
 }
 
-fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
-}
-
 /// Reads `CASE` or `CASE/ITEM` (item 1 when not given).
 pub fn parse_id(id: &str) -> Result<(String, u64), SearchError> {
     let bad = |why: &str| SearchError::Limit(format!("{id:?}: {why} (write CASE or CASE/ITEM, as CM16-0923587/2)"));
@@ -104,11 +100,7 @@ pub fn similar(
     let doc: TantivyDocument = searcher.doc(addr)?;
     let path = text(&doc, f.path).unwrap_or_default();
     let decision: Decision = match text(&doc, f.decision) {
-        Some(json) => serde_json::from_str(&json).map_err(|e| SearchError::Stored {
-            letter: path.clone(),
-            what: "decision",
-            reason: e.to_string(),
-        })?,
+        Some(json) => serde_json::from_str(&json).map_err(|e| stored(&path, "decision", e))?,
         None => return Ok(None),
     };
     let category = text(&doc, f.category);
