@@ -60,7 +60,15 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("report {letters} letters"));
     g.bench_function("citations", |b| {
         b.iter(|| {
-            let req = Request { query: None, filters: &[], rows: Dimension::Citation, by: None, top: None, min: None };
+            let req = Request {
+                query: None,
+                filters: &[],
+                rows: Dimension::Citation,
+                by: None,
+                top: None,
+                min: None,
+                words: None,
+            };
             report::run(&store, &searcher, &req).expect("report").decisions
         })
     });

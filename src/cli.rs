@@ -144,6 +144,10 @@ pub struct ReportOptions {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Read the query's words as typed: no other names from the vocabulary.
+    #[arg(long)]
+    pub exact: bool,
+
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
@@ -239,6 +243,11 @@ pub struct SearchArgs {
     /// Match plain words in every field, even when some disputed items match them by name.
     #[arg(long)]
     pub anywhere: bool,
+
+    /// Search every word as typed: no other names from the vocabulary (`norco` finds only
+    /// `norco`). A quoted word is always searched as typed.
+    #[arg(long)]
+    pub exact: bool,
 
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]
@@ -339,6 +348,10 @@ pub struct BenchArgs {
     /// Runs of each query and report.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
     pub runs: u64,
+
+    /// Read the queries' words as typed (no vocabulary), as `imr search --exact`.
+    #[arg(long)]
+    pub exact: bool,
 
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]

@@ -24,4 +24,6 @@ pub mod serve;
 pub mod similar;
 pub mod source;
 pub mod store;
+pub mod suggest;
 pub mod tables;
+pub mod vocabulary;

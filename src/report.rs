@@ -400,6 +400,8 @@ pub struct Request<'a> {
     pub top: Option<usize>,
     /// Hide the rows with fewer decisions than this.
     pub min: Option<u64>,
+    /// The vocabulary the query is read with (`None`: every word as typed).
+    pub words: Option<&'a crate::vocabulary::Vocabulary>,
 }
 
 /// What a row without a value is called.
@@ -408,7 +410,7 @@ const NO_VALUE: &str = "(none)";
 pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, SearchError> {
     let (query, read_as): (Box<dyn tantivy::query::Query>, String) = match req.query.filter(|q| !q.trim().is_empty()) {
         Some(q) => {
-            let plan = search::plan(store, searcher, q, false, req.filters)?;
+            let plan = search::plan(store, searcher, q, req.words, false, req.filters)?;
             let mut read = plan.reading.describe();
             if plan.scope == search::Scope::Item {
                 read.push_str(" (matched in the disputed item itself)");

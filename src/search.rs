@@ -5,6 +5,8 @@ use crate::facets::Filter;
 use crate::letter::Decision;
 use crate::query::{self, Reading};
 use crate::schema;
+use crate::vocabulary::Vocabulary;
+use std::sync::Arc;
 
 use crate::store::Store;
 use serde::Serialize;
@@ -47,6 +49,22 @@ pub struct Request {
     /// Count every facet's values among the matches (in the same pass), keeping this many
     /// values a facet.
     pub facets: Option<usize>,
+    /// Search every word as typed, without the vocabulary's other names (`--exact`).
+    pub exact: bool,
+    /// The vocabulary with the user's rows (`None`: the built-in one).
+    pub vocabulary: Option<Arc<Vocabulary>>,
+}
+
+impl Request {
+    /// The vocabulary the query is read with; none when read exactly.
+    pub fn words(&self) -> Option<&Vocabulary> {
+        words(self.exact, self.vocabulary.as_deref())
+    }
+}
+
+/// The vocabulary to read with: the user's, else the built-in one; none when exact.
+pub fn words(exact: bool, user: Option<&Vocabulary>) -> Option<&Vocabulary> {
+    (!exact).then(|| user.unwrap_or_else(|| Vocabulary::builtin()))
 }
 
 /// Deepest page a search serves: decisions past this offset are reached by narrowing the
@@ -121,6 +139,8 @@ pub struct Results {
     pub query: Box<dyn Query>,
     /// Every facet's values among the matches, when the request asked for them.
     pub facets: Option<crate::facets::Counts>,
+    /// Words that may be misspelt, with what they may have meant.
+    pub suggestions: Vec<crate::suggest::Suggestion>,
 }
 
 /// Fields a snippet may come from, most telling first. The item itself is printed anyway.
@@ -173,12 +193,11 @@ fn compile(
     raw: &str,
     filters: &[Filter],
 ) -> Result<Box<dyn Query>, SearchError> {
-    let main: Box<dyn Query> = if reading.text.trim().is_empty() {
-        Box::new(AllQuery)
-    } else {
-        parser(store, fields)
-            .parse_query(&reading.text)
-            .map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?
+    let main: Box<dyn Query> = match &reading.tree {
+        None => Box::new(AllQuery),
+        Some(tree) => parser(store, fields)
+            .build_query_from_user_input_ast(tree.clone())
+            .map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?,
     };
     if reading.outcomes.is_empty() {
         return Ok(filtered(main, filters));
@@ -212,10 +231,24 @@ pub fn plan(
     store: &Store,
     searcher: &Searcher,
     raw: &str,
+    words: Option<&Vocabulary>,
     anywhere: bool,
     filters: &[Filter],
 ) -> Result<Plan, SearchError> {
-    let reading = query::read(raw).map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?;
+    let reading =
+        query::read(raw, words).map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?;
+    plan_reading(store, searcher, reading, raw, anywhere, filters)
+}
+
+/// [`plan`] for a query already read.
+pub fn plan_reading(
+    store: &Store,
+    searcher: &Searcher,
+    reading: Reading,
+    raw: &str,
+    anywhere: bool,
+    filters: &[Filter],
+) -> Result<Plan, SearchError> {
     let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
     if anywhere {
         return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, all: 0 });
@@ -251,7 +284,9 @@ fn check(req: &Request) -> Result<(), SearchError> {
 /// number then item number.
 pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Results, SearchError> {
     check(req)?;
-    let Plan { reading, query, scope, all } = plan(store, searcher, &req.query, req.anywhere, &req.filters)?;
+    let planned = plan(store, searcher, &req.query, req.words(), req.anywhere, &req.filters)?;
+    let suggestions = crate::suggest::suggest(store, searcher, &planned, &req.query, req.anywhere, &req.filters)?;
+    let Plan { reading, query, scope, all } = planned;
     let limit = req.limit.max(1);
     let want = req.offset.saturating_add(limit);
     // The facets are counted in the same pass as the page and the total.
@@ -282,7 +317,7 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
     };
     let facets = counted.zip(req.facets).map(|(per, top)| crate::facets::finish(per, top));
     let hits = hits(store, searcher, &*query, &docs)?;
-    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total), query, facets })
+    Ok(Results { reading, total, hits, scope, elsewhere: all.saturating_sub(total), query, facets, suggestions })
 }
 
 /// Every decision a request matches, best first (or by date), `chunk` at a time, for
@@ -294,7 +329,7 @@ pub fn each_hit(
     chunk: usize,
     mut each: impl FnMut(Vec<Hit>) -> bool,
 ) -> Result<(), SearchError> {
-    let Plan { query, .. } = plan(store, searcher, &req.query, req.anywhere, &req.filters)?;
+    let Plan { query, .. } = plan(store, searcher, &req.query, req.words(), req.anywhere, &req.filters)?;
     let total = searcher.search(&query, &Count)?;
     if total == 0 {
         return Ok(());
@@ -695,10 +730,15 @@ pub struct Marker {
 
 impl Marker {
     /// The marker for `raw` read over every field (as `--anywhere`); none for an empty query.
-    pub fn new(store: &Store, searcher: &Searcher, raw: &str) -> Result<Marker, SearchError> {
+    pub fn new(
+        store: &Store,
+        searcher: &Searcher,
+        raw: &str,
+        words: Option<&Vocabulary>,
+    ) -> Result<Marker, SearchError> {
         let mut terms: Vec<(tantivy::schema::Field, std::collections::HashSet<String>)> = Vec::new();
         if !raw.trim().is_empty() {
-            let plan = plan(store, searcher, raw, true, &[])?;
+            let plan = plan(store, searcher, raw, words, true, &[])?;
             plan.query.query_terms(&mut |term, _| {
                 let value = term.value();
                 let Some(word) = value.as_str() else { return };

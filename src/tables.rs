@@ -1,18 +1,22 @@
 //! The user's own data tables: `$IMR_TABLES` may name a folder holding `citations.tsv`,
-//! `procedure-categories.tsv` and/or `body-regions.tsv` in the formats of `data/tables/`.
+//! `procedure-categories.tsv`, `body-regions.tsv` and/or `vocabulary.tsv` in the formats of
+//! `data/tables/`.
 //! Their rows are tried before the built-in rows, so a user can add variants or override.
 
 use crate::letter::citations::Table;
 use crate::letter::classify::Classifier;
 use crate::letter::Tables;
+use crate::vocabulary::Vocabulary;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Tables loaded from `$IMR_TABLES` (or none: the built-in ones).
 #[derive(Default)]
 pub struct UserTables {
     citations: Option<Table>,
     classifier: Option<Classifier>,
+    vocabulary: Option<Arc<Vocabulary>>,
     pub folder: Option<PathBuf>,
 }
 
@@ -44,7 +48,18 @@ impl UserTables {
         } else {
             None
         };
-        Ok(UserTables { citations, classifier, folder: Some(folder) })
+        let vocabulary = match read(&folder, "vocabulary.tsv")? {
+            Some(text) => {
+                Some(Arc::new(Vocabulary::with_extra(&text, &folder.join("vocabulary.tsv").display().to_string())?))
+            }
+            None => None,
+        };
+        Ok(UserTables { citations, classifier, vocabulary, folder: Some(folder) })
+    }
+
+    /// The user's vocabulary with the built-in rows after it (`None`: the built-in one).
+    pub fn vocabulary(&self) -> Option<Arc<Vocabulary>> {
+        self.vocabulary.clone()
     }
 
     pub fn tables(&self) -> Tables<'_> {

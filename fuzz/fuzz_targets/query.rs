@@ -26,7 +26,7 @@ static INDEX: LazyLock<(Store, IndexReader)> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(q) = std::str::from_utf8(data) {
-        let _ = imr_search::query::read(q);
+        let _ = imr_search::query::read(q, Some(imr_search::vocabulary::Vocabulary::builtin()));
         let (store, reader) = &*INDEX;
         let _ = imr_search::search::search(store, &reader.searcher(), &imr_search::search::Request { query: q.to_string(), limit: 10, ..Default::default() });
     }

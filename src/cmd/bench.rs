@@ -49,7 +49,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
             let results = search::search(
                 &store,
                 &searcher,
-                &search::Request { query: q.to_string(), limit: 10, ..Default::default() },
+                &search::Request { query: q.to_string(), limit: 10, exact: args.exact, ..Default::default() },
             )
             .map_err(|e| anyhow::anyhow!("{e}"))
             .with_context(|| format!("query {q:?}"))?;
@@ -60,7 +60,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         serde_json::to_writer(&mut out, &Timing { kind: "search", what: q, matched, ms })?;
         writeln!(out)?;
         // What `imr serve` adds to every search: the live counts of every facet.
-        let plan = search::plan(&store, &searcher, q, false, &[]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let plan = search::plan(&store, &searcher, q, search::words(args.exact, None), false, &[])
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut ms = Vec::new();
         for _ in 0..args.runs {
             let t = Instant::now();
@@ -76,9 +77,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         let mut matched = 0;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let r =
-                report::run(&store, &searcher, &Request { query: None, filters: &[], rows, by, top: None, min: None })
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let r = report::run(
+                &store,
+                &searcher,
+                &Request { query: None, filters: &[], rows, by, top: None, min: None, words: None },
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut sink = Vec::new();
             crate::print::report_json(&mut sink, &r)?;
             std::hint::black_box(&sink);

@@ -42,6 +42,8 @@ fn produce(rows: Dimension, by: Option<Dimension>, o: &ReportOptions) -> anyhow:
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let query = o.query.join(" ");
+    let tables = crate::tables::UserTables::load()?;
+    let vocabulary = tables.vocabulary();
     let req = Request {
         query: (!query.trim().is_empty()).then_some(query.as_str()),
         filters: &[],
@@ -49,6 +51,7 @@ fn produce(rows: Dimension, by: Option<Dimension>, o: &ReportOptions) -> anyhow:
         by,
         top: o.top.map(|t| usize::try_from(t).unwrap_or(usize::MAX)),
         min: o.min,
+        words: crate::search::words(o.exact, vocabulary.as_deref()),
     };
     let report = match report::run(&store, &searcher, &req) {
         Ok(r) => r,

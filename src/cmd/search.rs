@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
     let raw = args.query.join(" ");
+    let tables = crate::tables::UserTables::load()?;
     let path = args.index.clone().unwrap_or_else(store::default_location);
     let store = Store::open(&path)?;
     let reader = store.reader()?;
@@ -17,6 +18,8 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
         query: raw.clone(),
         limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
         anywhere: args.anywhere,
+        exact: args.exact,
+        vocabulary: tables.vocabulary(),
         ..Default::default()
     };
     let results = match search::search(&store, &searcher, &req) {
@@ -32,9 +35,16 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
         eprintln!("imr: {header}");
+        for s in &results.suggestions {
+            eprintln!("imr: {}", print::did_you_mean(s));
+        }
         print::hits_json(&mut out, &results)?;
     } else {
-        writeln!(out, "{header}\n")?;
+        writeln!(out, "{header}")?;
+        for s in &results.suggestions {
+            writeln!(out, "{}", print::did_you_mean(s))?;
+        }
+        writeln!(out)?;
         let style = Style::detect();
         if args.case {
             print::hits_by_case(&mut out, &results, style)?;

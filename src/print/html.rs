@@ -4,7 +4,7 @@
 //! only `/static/style.css` (this folder's `style.css`) and `/static/app.js`, a small script
 //! they work without.
 
-use super::{rate_cell, read_as, report_heading, share_cell};
+use super::{rate_cell, report_heading, share_cell};
 use crate::document::StoredLetter;
 use crate::facets::{self, Facet, Filter};
 use crate::letter::Date;
@@ -26,6 +26,8 @@ pub struct Params {
     pub page: usize,
     /// The report (`report=`, a name in `report::KINDS`), on report pages.
     pub report: String,
+    /// Words as typed, without the vocabulary's other names (`exact=1`).
+    pub exact: bool,
 }
 
 impl Params {
@@ -46,6 +48,9 @@ impl Params {
         }
         if !self.report.is_empty() {
             s.append_pair("report", &self.report);
+        }
+        if self.exact {
+            s.append_pair("exact", "1");
         }
         s.finish()
     }
@@ -181,6 +186,10 @@ fn search_form(p: &Params, action: &str, error: Option<&str>, sort: bool) -> Mar
                 }
                 button type="submit" { "Search" }
             }
+            label.exact title="Search each word only as typed: no brand or generic names, no abbreviations" {
+                input #exact type="checkbox" name="exact" value="1" checked[p.exact];
+                " exact words"
+            }
             @if let Some(e) = error { p.error role="alert" { (e) } }
         }
     }
@@ -292,7 +301,17 @@ pub fn search_page(s: &SearchPage) -> String {
                     @let note = scope_note(r);
                     @if !note.is_empty() { " (" (note) ")" }
                 }
-                p.readas { "Read as: " code { (read_as(&r.reading)) } }
+                p.readas {
+                    "Read as: " code { (r.reading.describe()) }
+                    @for note in &r.reading.notes { br; span.note { (note) } }
+                }
+                @for s in &r.suggestions {
+                    p.didyoumean {
+                        "Did you mean "
+                        a href=(Params { query: s.query.clone(), page: 1, ..p.clone() }.url("/search")) { (s.query) }
+                        " (" (s.decisions) " decision" (if s.decisions == 1 { "" } else { "s" }) ")?"
+                    }
+                }
                 (active_filters(p, "/search"))
                 p.downloads {
                     "Download all " (r.total) ": "

@@ -41,8 +41,14 @@ pub fn hit_json(h: &Hit) -> JsonHit<'_> {
 }
 
 /// One JSON line per hit.
+/// The hits, then one line `{"did_you_mean": ...}` for each spelling suggestion.
 pub fn hits_json(w: &mut impl Write, results: &Results) -> io::Result<()> {
-    hits_lines(w, &results.hits)
+    hits_lines(w, &results.hits)?;
+    for s in &results.suggestions {
+        serde_json::to_writer(&mut *w, &serde_json::json!({ "did_you_mean": s }))?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// One JSON line per hit, for any run of hits (the downloads stream them a chunk at a time).

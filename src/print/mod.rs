@@ -112,6 +112,12 @@ fn report_heading(r: &Report) -> Vec<String> {
     lines
 }
 
+/// A spelling suggestion, as every output words it: `did you mean: acupuncture (34
+/// decisions)?`.
+pub fn did_you_mean(s: &crate::suggest::Suggestion) -> String {
+    format!("did you mean: {} ({} decision{})?", s.query, s.decisions, if s.decisions == 1 { "" } else { "s" })
+}
+
 /// How a query was read, with the notes that say why: `L5-S1 fusion + outcome:upheld;
 /// "upheld" read as the filter outcome:upheld`.
 pub fn read_as(reading: &crate::query::Reading) -> String {

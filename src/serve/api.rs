@@ -26,7 +26,7 @@ fn answer(result: Result<Value, Failure>) -> Response {
 /// `GET /api/search?q=&limit=&offset=&sort=&f=`.
 pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        let input = Input::read(raw.as_deref())?;
+        let input = Input::read(raw.as_deref(), &app)?;
         let limit = input.limit.unwrap_or(DEFAULT_LIMIT);
         let max = app.limits.max_limit;
         if limit == 0 || limit > max {
@@ -47,6 +47,7 @@ pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery)
                 "scope": results.scope,
                 "elsewhere": results.elsewhere,
                 "read_as": print::read_as(&results.reading),
+                "did_you_mean": results.suggestions,
                 "hits": hits,
                 "facets": facets,
             }))
@@ -78,7 +79,7 @@ pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>) 
 /// `GET /api/reports/{name}?q=&f=&top=`: a report of `report::KINDS`.
 pub(crate) async fn report(State(app): State<Arc<App>>, Path(name): Path<String>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        let mut input = Input::read(raw.as_deref())?;
+        let mut input = Input::read(raw.as_deref(), &app)?;
         input.report = name;
         let kind = input.report_kind()?;
         app.work(move |_, store, searcher| {

@@ -73,7 +73,7 @@ struct Live {
 pub(crate) struct App {
     index: PathBuf,
     live: Mutex<Option<Arc<Live>>>,
-    tables: UserTables,
+    pub(crate) tables: UserTables,
     /// `Host` header values accepted (lower case); empty with `--public`.
     hosts: Vec<String>,
     limits: Limits,

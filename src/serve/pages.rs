@@ -6,6 +6,7 @@ use crate::facets::Filter;
 use crate::print::html::{self, Params, SearchPage};
 use crate::report;
 use crate::search::{self, Request, Sort};
+use crate::vocabulary::Vocabulary;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -31,6 +32,10 @@ pub(crate) struct Input {
     pub report: String,
     pub top: Option<usize>,
     pub min: Option<u64>,
+    /// `exact=1`: every word as typed, without the vocabulary's other names.
+    pub exact: bool,
+    /// The server's vocabulary (the user's rows, if any).
+    pub vocabulary: Option<Arc<Vocabulary>>,
 }
 
 fn number(name: &str, v: &str) -> Result<usize, Failure> {
@@ -38,8 +43,8 @@ fn number(name: &str, v: &str) -> Result<usize, Failure> {
 }
 
 impl Input {
-    pub(crate) fn read(raw: Option<&str>) -> Result<Input, Failure> {
-        let mut input = Input { page: 1, ..Default::default() };
+    pub(crate) fn read(raw: Option<&str>, app: &App) -> Result<Input, Failure> {
+        let mut input = Input { page: 1, vocabulary: app.tables.vocabulary(), ..Default::default() };
         for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             match k.as_ref() {
                 "q" => input.q = v.trim().to_string(),
@@ -65,6 +70,7 @@ impl Input {
                 "report" => input.report = v.to_string(),
                 "top" if !v.is_empty() => input.top = Some(number("top", &v)?),
                 "min" if !v.is_empty() => input.min = Some(number("min", &v)? as u64),
+                "exact" => input.exact = !matches!(v.as_ref(), "" | "0" | "false" | "off"),
                 _ => {} // unknown parameters are ignored, as browsers add their own
             }
         }
@@ -81,6 +87,7 @@ impl Input {
             sort: self.sort,
             page: self.page,
             report: self.report.clone(),
+            exact: self.exact,
         }
     }
 
@@ -94,7 +101,14 @@ impl Input {
             offset,
             anywhere: false,
             facets: Some(FACET_VALUES),
+            exact: self.exact,
+            vocabulary: self.vocabulary.clone(),
         }
+    }
+
+    /// The vocabulary the query is read with; none when read exactly.
+    pub(crate) fn words(&self) -> Option<&Vocabulary> {
+        search::words(self.exact, self.vocabulary.as_deref())
     }
 
     /// The report asked for (`report=`, default the citations report).
@@ -109,7 +123,7 @@ impl Input {
 
 /// `GET /` and `GET /search?q=&f=&sort=&page=`.
 pub(crate) async fn search(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let input = match Input::read(raw.as_deref()) {
+    let input = match Input::read(raw.as_deref(), &app) {
         Ok(i) => i,
         Err(f) => return f.page(&app),
     };
@@ -151,7 +165,7 @@ pub(crate) fn letter_id(id: &str) -> Result<&str, Failure> {
 
 /// `GET /case/{id}?q=`: a letter, by case number or content hash, the query's words marked.
 pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
-    let input = match Input::read(raw.as_deref()) {
+    let input = match Input::read(raw.as_deref(), &app) {
         Ok(i) => i,
         Err(f) => return f.page(&app),
     };
@@ -159,6 +173,7 @@ pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, 
         return f.page(&app);
     }
     let q = input.q.clone();
+    let (exact, vocabulary) = (input.exact, input.vocabulary.clone());
     let answer = app
         .work(move |app, store, searcher| {
             let letters = search::letters_cited(store, searcher, &id, app.tables.tables().citations)?;
@@ -166,7 +181,7 @@ pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, 
                 return Err(Failure::NotFound(format!("there is no letter {id:?} in the index")));
             }
             // A query that does not read marks nothing; the letter is still shown.
-            let marker = search::Marker::new(store, searcher, &q).ok();
+            let marker = search::Marker::new(store, searcher, &q, search::words(exact, vocabulary.as_deref())).ok();
             let marks = |field: &'static str, text: &str| {
                 marker.as_ref().map_or_else(Vec::new, |m| m.marks(store, field, text))
             };
@@ -251,7 +266,7 @@ pub(crate) async fn file(State(app): State<Arc<App>>, Path(hash): Path<String>) 
 
 /// `GET /reports?q=&f=&report=`.
 pub(crate) async fn reports(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
-    let input = match Input::read(raw.as_deref()) {
+    let input = match Input::read(raw.as_deref(), &app) {
         Ok(i) => i,
         Err(f) => return f.page(&app),
     };
@@ -283,6 +298,7 @@ pub(crate) fn run_report(
         by,
         top: input.top,
         min: input.min,
+        words: input.words(),
     };
     report::run(store, searcher, &req)
 }
@@ -290,7 +306,7 @@ pub(crate) fn run_report(
 /// `GET /reports.csv?q=&f=&report=`.
 pub(crate) async fn reports_csv(State(app): State<Arc<App>>, RawQuery(raw): RawQuery) -> Response {
     let answer = async {
-        let input = Input::read(raw.as_deref())?;
+        let input = Input::read(raw.as_deref(), &app)?;
         let kind = input.report_kind()?;
         app.work(move |_, store, searcher| {
             let r = run_report(store, searcher, &input, kind)?;
@@ -338,7 +354,7 @@ enum Download {
 const CHUNK: usize = 256;
 
 async fn download(State(app): State<Arc<App>>, RawQuery(raw): RawQuery, kind: Download) -> Response {
-    let input = match Input::read(raw.as_deref()) {
+    let input = match Input::read(raw.as_deref(), &app) {
         Ok(i) => i,
         Err(f) => return f.page(&app),
     };

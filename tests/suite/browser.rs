@@ -177,6 +177,30 @@ fn a_person_searches_narrows_opens_a_case_and_comes_back() {
         c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("table.report td")).await.unwrap();
         shot(&c, &shots, "4-report.png").await;
 
+        // A misspelt word: no results, a suggestion to click.
+        c.goto(&format!("{base}/search?q=acupunture")).await.unwrap();
+        assert_eq!(count(&c).await, 0);
+        let suggestion = c.find(Locator::Css("p.didyoumean a")).await.unwrap();
+        assert_eq!(suggestion.text().await.unwrap(), "acupuncture");
+        shot(&c, &shots, "6-did-you-mean.png").await;
+        suggestion.click().await.unwrap();
+        wait_for_url(&c, "q=acupuncture", "the suggestion did not open its search").await;
+        assert!(count(&c).await > 0, "the suggestion finds decisions");
+
+        // A brand name finds its generic; ticking "exact words" searches the word alone.
+        c.goto(&format!("{base}/search?q=norco")).await.unwrap();
+        let wide = count(&c).await;
+        let read_as = c.find(Locator::Css("p.readas code")).await.unwrap().text().await.unwrap();
+        assert!(read_as.starts_with("norco OR hydrocodone"), "{read_as}");
+        shot(&c, &shots, "7-names.png").await;
+        c.find(Locator::Id("exact")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("form.search button")).await.unwrap().click().await.unwrap();
+        wait_for_url(&c, "exact=1", "ticking exact words did not search again").await;
+        assert!(count(&c).await <= wide);
+        let read_as = c.find(Locator::Css("p.readas code")).await.unwrap().text().await.unwrap();
+        assert!(read_as.starts_with("norco"), "{read_as}");
+        assert!(!read_as.contains(" OR "), "{read_as}");
+
         // A bad query: the message beside the box.
         c.goto(&format!("{base}/search?q=%22open")).await.unwrap();
         let error = c.find(Locator::Css("p.error")).await.unwrap().text().await.unwrap();

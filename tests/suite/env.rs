@@ -83,10 +83,18 @@ impl TestIndex {
 
     /// `(case_number, item_no)` of every hit of a JSON search.
     pub fn hits(&self, query: &str) -> Vec<(String, u64)> {
-        let out = self.imr(&["search", "--json", "-n", "1000", query]);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{query}: {}", stderr(&out));
+        self.hits_with(&[query])
+    }
+
+    /// [`TestIndex::hits`] with more arguments for `imr search` (`--exact`), the query last.
+    pub fn hits_with(&self, args: &[&str]) -> Vec<(String, u64)> {
+        let mut all = vec!["search", "--json", "-n", "1000"];
+        all.extend_from_slice(args);
+        let out = self.imr(&all);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {}", stderr(&out));
         json_lines(&out)
             .iter()
+            .filter(|h| h.get("did_you_mean").is_none())
             .map(|h| (h["case_number"].as_str().unwrap_or("").to_string(), h["item_no"].as_u64().unwrap()))
             .collect()
     }

@@ -9,3 +9,4 @@ mod reports;
 mod sample_corpus;
 mod schema;
 mod serve;
+mod vocabulary;

@@ -184,6 +184,22 @@ fn pages_api_facets_and_downloads_agree_with_the_command_line() {
         assert!(stderr(&cli).contains(&format!("(read as: {read_as})")), "{q}: {read_as} / {}", stderr(&cli));
     }
 
+    // Spelling suggestions and the vocabulary: the page, the API and the command line agree.
+    let api = s.json("/api/search?q=acupunture&limit=5");
+    let cli = json_lines(&t.imr(&["search", "--json", "acupunture"]));
+    assert_eq!(api["total"], 0);
+    assert_eq!(api["did_you_mean"][0]["instead"], "acupuncture");
+    assert_eq!(api["did_you_mean"], serde_json::json!([cli.last().unwrap()["did_you_mean"]]));
+    let page = s.get("/search?q=acupunture").text();
+    assert!(page.contains("Did you mean <a href=\"/search?q=acupuncture\">acupuncture</a>"), "{page}");
+    let wide = s.json("/api/search?q=norco&limit=100");
+    let exact = s.json("/api/search?q=norco&exact=1&limit=100");
+    assert_eq!(exact["read_as"], "norco");
+    assert!(wide["read_as"].as_str().unwrap().starts_with("norco OR hydrocodone OR"), "{}", wide["read_as"]);
+    assert!(wide["total"].as_u64() >= exact["total"].as_u64());
+    let page = s.get("/search?q=norco&exact=1").text();
+    assert!(page.contains("id=\"exact\" type=\"checkbox\" name=\"exact\" value=\"1\" checked"), "{page}");
+
     // Facet counts are the report's counts for the same query.
     let api = s.json("/api/search?q=MRI&limit=1");
     for (facet, report) in [
