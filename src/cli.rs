@@ -109,6 +109,8 @@ pub enum OutcomeBy {
     Specialty,
     Year,
     BodyRegion,
+    /// The canonical condition of the letter's diagnoses (`data/tables/conditions.tsv`).
+    Diagnosis,
     Citation,
     Layout,
 }

@@ -79,6 +79,12 @@ pub fn documents_of_file(
         for d in &letter.diagnoses {
             doc.add_text(f.diagnosis, d);
         }
+        let mut conditions: Vec<&str> = letter.conditions.iter().map(|c| c.condition.as_str()).collect();
+        conditions.sort_unstable();
+        conditions.dedup();
+        for c in conditions {
+            doc.add_text(f.condition, c);
+        }
         if let Some(s) = &letter.clinical_summary {
             doc.add_text(f.summary, s);
         }

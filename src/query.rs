@@ -125,6 +125,7 @@ fn alias(field: &str) -> Option<&'static str> {
         "age" => schema::AGE,
         "sex" | "gender" => schema::SEX,
         "layout" => schema::LAYOUT,
+        "condition" | "conditions" => schema::CONDITION,
         _ => return None,
     })
 }
@@ -434,6 +435,26 @@ impl Reader<'_> {
         if !is_prose(field.as_deref()) {
             return Some(Ast::from(Leaf::Literal(lit)));
         }
+        if field.as_deref() == Some(schema::DIAGNOSIS) && lit.slop == 0 && !lit.prefix {
+            // `diagnosis:radiculopathy` is also the condition key every way of writing it has.
+            let key = Literal {
+                field_name: Some(schema::CONDITION.to_string()),
+                phrase: lit.phrase.to_lowercase(),
+                delimiter: lit.delimiter,
+                slop: 0,
+                prefix: false,
+            };
+            let words = self.prose(lit, bare, field.as_deref())?;
+            return Some(Ast::Clause(vec![
+                (Some(Occur::Should), words),
+                (Some(Occur::Should), Ast::from(Leaf::Literal(key))),
+            ]));
+        }
+        self.prose(lit, bare, field.as_deref())
+    }
+
+    /// A literal in a field of prose (or none): levels written one way, then the vocabulary.
+    fn prose(&mut self, mut lit: Literal, bare: bool, field: Option<&str>) -> Option<Ast> {
         let canonical = levels::normalise(&lit.phrase);
         if canonical != lit.phrase {
             self.reading.notes.push(format!("{:?} read as {canonical}", lit.phrase));
@@ -448,7 +469,7 @@ impl Reader<'_> {
             && lit.phrase.split_whitespace().count() > 1;
         if (bare || phrase_name) && self.vocabulary.is_some() {
             let key = vocabulary::key(&lit.phrase);
-            if let Some(e) = self.expand(field.as_deref(), &lit.phrase, &key) {
+            if let Some(e) = self.expand(field, &lit.phrase, &key) {
                 return Some(e);
             }
         }
@@ -481,7 +502,7 @@ impl Reader<'_> {
                 Some(o) => o.as_str().to_string(),
                 None => v.to_lowercase(),
             },
-            schema::SEX => v.to_lowercase(),
+            schema::SEX | schema::CONDITION => v.to_lowercase(),
             schema::LAYOUT if v.eq_ignore_ascii_case("unknown") => "unknown".to_string(),
             schema::LAYOUT => v.to_uppercase(),
             schema::CASE_NUMBER => v.to_uppercase(),
@@ -720,6 +741,16 @@ mod tests {
         assert!(exact("case:CM16-0213037 knee").plain_words);
         assert!(exact("\"knee brace\"").plain_words);
         assert!(!exact("upheld").plain_words);
+    }
+
+    #[test]
+    fn a_diagnosis_is_also_its_condition_key() {
+        assert_eq!(text("diagnosis:Radiculopathy"), "diagnosis:Radiculopathy OR condition:radiculopathy");
+        assert_eq!(
+            text("dx:\"carpal tunnel syndrome\" knee"),
+            "(diagnosis:\"carpal tunnel syndrome\" OR condition:\"carpal tunnel syndrome\") knee"
+        );
+        assert_eq!(text("condition:Strain/Sprain"), "condition:strain/sprain");
     }
 
     #[test]

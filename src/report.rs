@@ -27,6 +27,8 @@ pub enum Dimension {
     Category,
     Subcategory,
     BodyRegion,
+    /// The canonical conditions of the letter's diagnoses.
+    Condition,
     Layout,
 }
 
@@ -40,6 +42,7 @@ impl Dimension {
             Dimension::Category => "procedure category",
             Dimension::Subcategory => "procedure subcategory",
             Dimension::BodyRegion => "body region",
+            Dimension::Condition => "diagnosis",
             Dimension::Layout => "layout",
         }
     }
@@ -54,6 +57,7 @@ impl Dimension {
             Dimension::Category => schema::CATEGORY,
             Dimension::Subcategory => schema::SUBCATEGORY,
             Dimension::BodyRegion => schema::BODY_REGION,
+            Dimension::Condition => schema::CONDITION,
             Dimension::Layout => schema::LAYOUT,
         }
     }
@@ -538,7 +542,7 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
 
 /// Every report by name, as the web pages and the API ask for them (`imr report` spells the
 /// same ones as `citations [--by X]` and `outcomes --by X`): (name, title, rows, split).
-pub const KINDS: [(&str, &str, Dimension, Option<Dimension>); 12] = [
+pub const KINDS: [(&str, &str, Dimension, Option<Dimension>); 13] = [
     ("citations", "Citations", Dimension::Citation, None),
     ("citations-by-outcome", "Citations by outcome", Dimension::Citation, Some(Dimension::Outcome)),
     ("citations-by-year", "Citations by year", Dimension::Citation, Some(Dimension::Year)),
@@ -549,6 +553,7 @@ pub const KINDS: [(&str, &str, Dimension, Option<Dimension>); 12] = [
     ("outcomes-by-specialty", "Outcomes by reviewer specialty", Dimension::Specialty, None),
     ("outcomes-by-year", "Outcomes by year", Dimension::Year, None),
     ("outcomes-by-body-region", "Outcomes by body region", Dimension::BodyRegion, None),
+    ("outcomes-by-diagnosis", "Outcomes by diagnosis (condition)", Dimension::Condition, None),
     ("outcomes-by-citation", "Outcomes by citation", Dimension::Citation, None),
     ("outcomes-by-layout", "Outcomes by letter layout", Dimension::Layout, None),
 ];

@@ -13,7 +13,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -40,6 +40,8 @@ pub const CITE_IMR: &str = "cite_imr";
 pub const CATEGORY: &str = "category";
 pub const SUBCATEGORY: &str = "subcategory";
 pub const BODY_REGION: &str = "body_region";
+/// The canonical conditions of the letter's diagnoses (`conditions.tsv`).
+pub const CONDITION: &str = "condition";
 pub const YEAR: &str = "year";
 pub const FILE_SIZE: &str = "file_size";
 pub const FILE_MTIME: &str = "file_mtime";
@@ -76,6 +78,7 @@ pub struct Fields {
     pub category: Field,
     pub subcategory: Field,
     pub body_region: Field,
+    pub condition: Field,
     pub year: Field,
     pub file_size: Field,
     pub file_mtime: Field,
@@ -140,6 +143,7 @@ pub fn build() -> (Schema, Fields) {
         category: b.add_text_field(CATEGORY, keyword.clone()),
         subcategory: b.add_text_field(SUBCATEGORY, keyword.clone()),
         body_region: b.add_text_field(BODY_REGION, keyword.clone()),
+        condition: b.add_text_field(CONDITION, keyword.clone()),
         year: b.add_u64_field(YEAR, number),
         file_size: b.add_u64_field(FILE_SIZE, STORED | FAST),
         file_mtime: b.add_u64_field(FILE_MTIME, STORED | FAST),

@@ -1,10 +1,11 @@
 //! The user's own data tables: `$IMR_TABLES` may name a folder holding `citations.tsv`,
-//! `procedure-categories.tsv`, `body-regions.tsv` and/or `vocabulary.tsv` in the formats of
+//! `procedure-categories.tsv`, `body-regions.tsv`, `conditions.tsv` and/or `vocabulary.tsv` in the formats of
 //! `data/tables/`.
 //! Their rows are tried before the built-in rows, so a user can add variants or override.
 
 use crate::letter::citations::Table;
 use crate::letter::classify::Classifier;
+use crate::letter::conditions::Conditions;
 use crate::letter::Tables;
 use crate::vocabulary::Vocabulary;
 use anyhow::Context;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 pub struct UserTables {
     citations: Option<Table>,
     classifier: Option<Classifier>,
+    conditions: Option<Conditions>,
     vocabulary: Option<Arc<Vocabulary>>,
     pub folder: Option<PathBuf>,
 }
@@ -48,13 +50,17 @@ impl UserTables {
         } else {
             None
         };
+        let conditions = match read(&folder, "conditions.tsv")? {
+            Some(text) => Some(Conditions::with_extra(&text)?),
+            None => None,
+        };
         let vocabulary = match read(&folder, "vocabulary.tsv")? {
             Some(text) => {
                 Some(Arc::new(Vocabulary::with_extra(&text, &folder.join("vocabulary.tsv").display().to_string())?))
             }
             None => None,
         };
-        Ok(UserTables { citations, classifier, vocabulary, folder: Some(folder) })
+        Ok(UserTables { citations, classifier, conditions, vocabulary, folder: Some(folder) })
     }
 
     /// The user's vocabulary with the built-in rows after it (`None`: the built-in one).
@@ -67,6 +73,7 @@ impl UserTables {
         Tables {
             citations: self.citations.as_ref().unwrap_or(builtin.citations),
             classifier: self.classifier.as_ref().unwrap_or(builtin.classifier),
+            conditions: self.conditions.as_ref().unwrap_or(builtin.conditions),
         }
     }
 }

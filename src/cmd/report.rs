@@ -27,6 +27,7 @@ pub fn run(cmd: &ReportCommand) -> anyhow::Result<u8> {
                 OutcomeBy::Specialty => Dimension::Specialty,
                 OutcomeBy::Year => Dimension::Year,
                 OutcomeBy::BodyRegion => Dimension::BodyRegion,
+                OutcomeBy::Diagnosis => Dimension::Condition,
                 OutcomeBy::Citation => Dimension::Citation,
                 OutcomeBy::Layout => Dimension::Layout,
             };

@@ -104,9 +104,9 @@ impl std::fmt::Debug for Classifier {
 }
 
 /// One usable table row: the regex its pattern compiles to, and what it gives.
-struct Row<T> {
-    regex: String,
-    value: T,
+pub(super) struct Row<T> {
+    pub(super) regex: String,
+    pub(super) value: T,
 }
 
 impl Classifier {
@@ -187,7 +187,7 @@ impl Classifier {
     }
 }
 
-fn compile_set<T>(rows: Vec<Row<T>>, table: &str) -> Result<(RegexSet, Vec<T>), TableError> {
+pub(super) fn compile_set<T>(rows: Vec<Row<T>>, table: &str) -> Result<(RegexSet, Vec<T>), TableError> {
     let set = RegexSetBuilder::new(rows.iter().map(|r| &r.regex))
         .size_limit(256 << 20)
         .dfa_size_limit(64 << 20)
@@ -202,7 +202,7 @@ fn compile_set<T>(rows: Vec<Row<T>>, table: &str) -> Result<(RegexSet, Vec<T>), 
 
 /// Data lines of a table: (1-based line number, tab-separated cells). Blank lines and lines
 /// starting with `#` are skipped; a byte-order mark before the first line is ignored.
-fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+pub(super) fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.lines().enumerate().filter_map(|(n, line)| {
         let trimmed = line.trim();
@@ -270,7 +270,7 @@ fn boundary(c: char) -> &'static str {
 
 /// A table pattern as a regex: whole words, `*` at either end for an open end, separators
 /// matching each other.
-fn pattern_regex(pattern: &str) -> Result<String, String> {
+pub(super) fn pattern_regex(pattern: &str) -> Result<String, String> {
     let pattern = pattern.trim();
     if pattern.is_empty() {
         return Err("empty pattern".to_string());

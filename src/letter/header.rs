@@ -30,11 +30,45 @@ re!(
     AGE_SEX,
     r"(?i)\b(\d{1,3})\s*-?\s*years?\s*-?\s*old\b(?:[\s,]+(?:[a-z-]+\s+){0,2}?(male|female|man|woman|gentleman|lady|boy|girl)\b)?"
 );
+// Where a letter names the patient's conditions, and the list that follows (to the sentence's
+// end): `diagnoses include`, `diagnoses are documented as`, `diagnosed with`, `is being
+// treated for`, `is undergoing treatment for`, `treated for the diagnoses of`, `has filed a
+// claim for`.
 re!(
     DIAGNOSES,
-    r"(?i)(?:\bdiagnos[ie]s\s+(?:(?:are|is|were|was)\s+)?(?:documented\s+as|include[sd]?|of|are|were)\s*:?|\bdiagnosed\s+(?:with|as\s+having|as)|\bdiagnos[ie]s\s*:)\s*(.+?)(?:\.(?:\s|$)|;|$)"
+    r"(?xi)
+    (?: \bdiagnos[ie]s\b [^.:;]{0,40}?
+          (?: \b(?:are|were|is|was)(?:\s+(?:documented|noted|listed|reported|given)\s+(?:as|is|are|to\s+include))?
+            | \b(?:documented|noted|listed)\s+(?:as|is|are|was|were|to\s+include)
+            | \binclude[sd]?
+            | \bof ) \s*:?
+      | \bdiagnos[ie]s\s*:
+      | \bdiagnosed\s+(?:with|as\s+having|as)
+      | \b(?:being|been|is|was|were|are|currently|still)\s+(?:\w+\s+)?treated\s+for
+            (?:\s+(?:the\s+)?diagnos[ie]s\s+of)?\s*:?
+      | \b(?:undergoing|receiving|under|ongoing|continued|continuing|sought|seeking|received|in)\s+(?:\w+\s+)?treatments?\s+for
+            (?:\s+(?:the\s+)?diagnos[ie]s\s+of)?\s*:?
+      | \bfiled\s+a\s+claim\s+for )
+    \s*(.+?)(?:\.(?:\s|$)|$)"
 );
-re!(LIST_SPLIT, r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*");
+// Where a list's last condition ends: what follows tells how or when it happened.
+re!(
+    DIAGNOSES_STOP,
+    r"(?i)\s+(?:reportedly|allegedly|which|who|that\s+(?:was|were|is|are|occurred)|since|on\s+\d|dated|as\s+a\s+result|secondary\s+to|due\s+to|attributed|associated\s+with|sustained|following\s+an?\s+(?:industrial|work)|after\s+an?\s|from\s+an?\s+(?:industrial|work))\b.*$"
+);
+// Coding suffixes that are not part of a condition (`lumbar strain, initial encounter`).
+re!(ENCOUNTER, r"(?i),?\s+(?:initial|subsequent)\s+encounter\b|,?\s+sequelae?\b");
+// Commas and `and` that belong inside one condition (`strain of muscle, fascia and tendon`,
+// `cartilage and/or meniscus`).
+re!(INSIDE, r"(?i)\bmuscles?\s*,\s*fascia\s*,?\s*(?:(?:and|or)\s+)?tendons?\b|\band\s*[/-]?\s*or\b");
+// What a list names that is not a condition.
+re!(
+    NOT_CONDITION,
+    r"(?i)^(?:an?\s+)?(?:(?:industrial|work[- ]related|occupational|cumulative\s+trauma)\s+(?:injury|injuries|fall|accident)|injury|injuries|pain\s+management|other|unspecified|unknown|pending|deferred|unclear|none|not\b.*)$"
+);
+re!(US_DATE, r"\d{1,2}[-/]\d{1,2}[-/]\d{2,4}");
+re!(LEADING_ARTICLES, r"(?i)^(?:(?:the|a|an|with|and|or)\s+)+");
+re!(LIST_SPLIT, r"\s*,\s*(?:(?:and|or)\s+)?|\s+and\s+|\s*;\s*|\s+as\s+well\s+as\s+");
 
 /// The case number (`CM16-0213037`), from its label or, failing that, anywhere in the text.
 pub fn case_number(flat: &str) -> Option<String> {
@@ -84,6 +118,69 @@ pub fn dates(header: &str) -> Dates {
         }
     }
     out
+}
+
+// Dates written in sentences (the 2013 notice, and summaries): which date, then the date, as
+// `1/2/2016`, `1-2-16` or `January 2, 2016`.
+re!(
+    PROSE_DATE,
+    r"(?xi)
+    (?: (?P<app> application\s+for\s+independent\s+medical\s+review (?:\s*\(IMR\))? \s+was\s+(?:filed|received|submitted)
+             | IMR\s+application\s+(?:was\s+)?(?:filed|received|submitted) )
+      | (?P<ur> (?:utilization\s+review|UR)\s+(?:denial|decision|determination)\s+(?:letter\s+)?(?:was\s+)?(?:dated|issued|of) )
+      | (?P<assigned> notice\s+of\s+assignment\b [^.]{0,200}? \b(?:was\s+)?(?:provided|sent|issued|mailed)\b [^.]{0,80}? )
+      | (?P<injury> (?:sustained|suffered|reported)\s+an?\s+(?:industrial|work[- ]related|occupational)\s+injury ) )
+    \s+(?:on\s+)?(?:or\s+about\s+)?
+    (?P<date> \d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b
+      | (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b )"
+);
+
+/// `January 2, 2016`, `Jan. 2 2016`, or a US numeric date.
+fn prose_date(s: &str) -> Option<Date> {
+    if let Some(d) = Date::parse_us(s) {
+        return Some(d);
+    }
+    let words: Vec<&str> =
+        s.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|w| !w.is_empty()).collect();
+    let [month, day, year] = words[..] else { return None };
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let m = MONTHS.iter().position(|p| month.to_lowercase().starts_with(p))? + 1;
+    Date::new(year.parse().ok()?, u8::try_from(m).ok()?, day.parse().ok()?)
+}
+
+/// Dates written in sentences anywhere in the letter: `An application for Independent Medical
+/// Review was filed on 9/6/2013 disputing the Utilization Review Denial dated 8/30/2013. A
+/// Notice of Assignment ... was provided to the above parties on 9/23/2013`, `sustained an
+/// industrial injury on 10-13-16`. The first of each kind counts.
+pub fn prose_dates(text: &str) -> Dates {
+    let mut out = Dates::default();
+    for c in PROSE_DATE.captures_iter(text) {
+        let Some(date) = c.name("date").and_then(|d| prose_date(d.as_str())) else { continue };
+        let slot = if c.name("app").is_some() {
+            &mut out.application_received
+        } else if c.name("ur").is_some() {
+            &mut out.ur_denial
+        } else if c.name("assigned").is_some() {
+            &mut out.assigned
+        } else {
+            &mut out.injury
+        };
+        slot.get_or_insert(date);
+    }
+    out
+}
+
+impl Dates {
+    /// These dates, with the ones missing taken from `other`.
+    pub fn or(self, other: Dates) -> Dates {
+        Dates {
+            assigned: self.assigned.or(other.assigned),
+            injury: self.injury.or(other.injury),
+            decision: self.decision.or(other.decision),
+            ur_denial: self.ur_denial.or(other.ur_denial),
+            application_received: self.application_received.or(other.application_received),
+        }
+    }
 }
 
 pub fn priority(header: &str) -> Option<String> {
@@ -168,17 +265,125 @@ pub fn patient(summary: &str) -> Patient {
     Patient { age, sex }
 }
 
-/// Diagnoses named in the summary (`diagnoses include ...`, `diagnosed with ...`,
-/// `treated for the diagnoses of ...`), split into a list, de-duplicated.
+/// Sides, and the body's parts and regions, as lists share them: in `cervical, thoracic and
+/// lumbar strain` the first two pieces are only regions, and take the condition of the third.
+const SIDES: [&str; 3] = ["left", "right", "bilateral"];
+const REGION_WORDS: [&str; 36] = [
+    "cervical",
+    "thoracic",
+    "lumbar",
+    "lumbosacral",
+    "back",
+    "neck",
+    "low",
+    "lower",
+    "upper",
+    "mid",
+    "shoulder",
+    "shoulders",
+    "knee",
+    "knees",
+    "hip",
+    "hips",
+    "wrist",
+    "wrists",
+    "hand",
+    "hands",
+    "elbow",
+    "elbows",
+    "ankle",
+    "ankles",
+    "foot",
+    "feet",
+    "arm",
+    "arms",
+    "leg",
+    "legs",
+    "head",
+    "spine",
+    "pelvis",
+    "chest",
+    "medial",
+    "lateral",
+];
+
+fn is_side(w: &str) -> bool {
+    SIDES.iter().any(|s| w.eq_ignore_ascii_case(s))
+}
+
+fn is_region(w: &str) -> bool {
+    is_side(w) || w.eq_ignore_ascii_case("the") || REGION_WORDS.iter().any(|r| w.eq_ignore_ascii_case(r))
+}
+
+fn region_only(piece: &str) -> bool {
+    let mut words = piece.split_whitespace().peekable();
+    words.peek().is_some() && words.all(is_region)
+}
+
+/// Diagnoses named in the summary (`diagnoses include ...`, `diagnosed with ...`, `is being
+/// treated for ...`, `is undergoing treatment for ...`), each list split into single
+/// conditions with side and region kept, de-duplicated. Every diagnosis is text of the letter.
 pub fn diagnoses(summary: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in DIAGNOSES.captures_iter(summary) {
-        for d in LIST_SPLIT.split(&c[1]) {
-            let d = d.trim().trim_start_matches("the ").trim();
-            if d.len() < 3 || out.iter().any(|o| o.eq_ignore_ascii_case(d)) {
+        let list = ENCOUNTER.replace_all(&c[1], "");
+        let list = DIAGNOSES_STOP.replace(&list, "");
+        // Split at commas and `and`, except inside the phrases that hold them.
+        let inside: Vec<(usize, usize)> = INSIDE.find_iter(&list).map(|m| (m.start(), m.end())).collect();
+        let mut pieces: Vec<String> = Vec::new();
+        let mut start = 0;
+        // A list that uses semicolons keeps its commas inside each condition (`carpal tunnel
+        // syndrome, left upper limb; low back pain`).
+        let semicolons = list.contains(';');
+        for sep in LIST_SPLIT.find_iter(&list) {
+            if inside.iter().any(|&(a, b)| sep.start() < b && sep.end() > a) {
                 continue;
             }
-            out.push(d.to_string());
+            if semicolons && !sep.as_str().contains(';') {
+                continue;
+            }
+            pieces.push(list[start..sep.start()].to_string());
+            start = sep.end();
+        }
+        pieces.push(list[start..].to_string());
+        let pieces: Vec<String> = pieces
+            .iter()
+            .map(|p| LEADING_ARTICLES.replace(p.trim().trim_matches([' ', ':', '-']), "").trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut whole: Vec<String> = Vec::new();
+        for (i, p) in pieces.iter().enumerate() {
+            if !region_only(p) {
+                whole.push(p.clone());
+                continue;
+            }
+            // A piece of regions only takes the condition of the next whole piece (`right, left
+            // shoulder sprain`: a side alone takes what follows the next piece's side), or else
+            // belongs to the piece before (`contusion to the lower back and pelvis`).
+            let next = pieces[i + 1..].iter().find(|q| !region_only(q));
+            let next_words: Vec<&str> = next.map(|q| q.split_whitespace().collect()).unwrap_or_default();
+            let lead = next_words.iter().take_while(|w| is_region(w)).count();
+            if lead > 0 && lead < next_words.len() {
+                let skip = if p.split_whitespace().all(is_side) {
+                    next_words.iter().take_while(|w| is_side(w)).count()
+                } else {
+                    lead
+                };
+                whole.push(format!("{p} {}", next_words[skip..].join(" ")));
+            } else if let Some(last) = whole.last_mut() {
+                last.push_str(" and ");
+                last.push_str(p);
+            }
+        }
+        for d in whole {
+            let n = d.chars().count();
+            if !(3..=120).contains(&n) || NOT_CONDITION.is_match(&d) || US_DATE.is_match(&d) {
+                continue;
+            }
+            if out.iter().any(|o| o.eq_ignore_ascii_case(&d)) {
+                continue;
+            }
+            out.push(d);
         }
     }
     out
@@ -269,6 +474,97 @@ mod tests {
         assert_eq!(patient("a 52-year-old woman").sex, Some(Sex::Female));
         assert_eq!(patient("a 60 year old right-handed male").sex, Some(Sex::Male));
         assert_eq!(patient("nothing here"), Patient::default());
+    }
+
+    #[test]
+    fn dates_written_in_sentences() {
+        let text = "An application for Independent Medical Review was filed on 9/6/2013 disputing the Utilization Review Denial dated 8/30/2013. A Notice of Assignment and Request for Information was provided to the above parties on 9/23/2013. The patient sustained an industrial injury on March 4, 2011.";
+        let got = prose_dates(text);
+        assert_eq!(got.application_received, d("9/6/2013"));
+        assert_eq!(got.ur_denial, d("8/30/2013"));
+        assert_eq!(got.assigned, d("9/23/2013"));
+        assert_eq!(got.injury, d("3/4/2011"));
+        assert_eq!(got.decision, None);
+        let summary = "The injured worker is a 48 year old male who sustained an industrial injury on 10-13-16. The UR decision dated 11/3/2016 denied it.";
+        let got = prose_dates(summary);
+        assert_eq!(got.injury, d("10/13/2016"));
+        assert_eq!(got.ur_denial, d("11/3/2016"));
+        // A labelled header date wins over a sentence.
+        let header = Dates { injury: d("10/12/2016"), ..Dates::default() };
+        assert_eq!(header.or(got).injury, d("10/12/2016"));
+        assert_eq!(prose_dates("filed on 13/45/2013 and dated nothing"), Dates::default());
+    }
+
+    #[test]
+    fn diagnoses_in_every_phrasing() {
+        let cases: [(&str, &[&str]); 14] = [
+            ("He is being treated for lumbar strain. X.", &["lumbar strain"]),
+            (
+                "The worker is undergoing treatment for contusion of face and acute cervical sprain. X.",
+                &["contusion of face", "acute cervical sprain"],
+            ),
+            ("She is undergoing treatments for low back pain, lumbar radiculopathy and muscle weakness. X.", &["low back pain", "lumbar radiculopathy", "muscle weakness"]),
+            ("She has been treated for right knee pain. X.", &["right knee pain"]),
+            ("The patient was treated for: right shoulder tendinitis. X.", &["right shoulder tendinitis"]),
+            ("The current diagnoses are documented as cervicalgia; and pain in thoracic spine. X.", &["cervicalgia", "pain in thoracic spine"]),
+            ("The diagnosis is lumbar spine sprain/strain. X.", &["lumbar spine sprain/strain"]),
+            ("Records show diagnosis that include tenosynovitis right wrist, and carpal tunnel syndrome right wrist. X.", &["tenosynovitis right wrist", "carpal tunnel syndrome right wrist"]),
+            ("Diagnoses, and-or impressions, were noted to include: low back injury; sacroiliac joint sprain. X.", &["low back injury", "sacroiliac joint sprain"]),
+            ("He has filed a claim for knee pain reportedly associated with an industrial injury of 10/2016. X.", &["knee pain"]),
+            ("She is in treatment for strain of muscle, fascia and tendon of the lower back, initial encounter. X.", &["strain of muscle, fascia and tendon of the lower back"]),
+            ("Diagnoses include a spinal contusion secondary to a fall on 9/1/16. X.", &["spinal contusion"]),
+            ("He was treated for strain of muscle and or tendon of wrist, knee strain. X.", &["strain of muscle and or tendon of wrist", "knee strain"]),
+            (
+                "Diagnoses include carpal tunnel syndrome, left upper limb; other synovitis and tenosynovitis, left hand; low back pain. X.",
+                &["carpal tunnel syndrome, left upper limb", "other synovitis and tenosynovitis, left hand", "low back pain"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(diagnoses(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn regions_shared_in_a_list_go_to_each_condition() {
+        assert_eq!(
+            diagnoses("He is being treated for cervical, thoracic and lumbar myoligamentous injury. X."),
+            ["cervical myoligamentous injury", "thoracic myoligamentous injury", "lumbar myoligamentous injury"]
+        );
+        assert_eq!(
+            diagnoses("The diagnoses are documented as lumbar, hip, and neck strain. X."),
+            ["lumbar strain", "hip strain", "neck strain"]
+        );
+        assert_eq!(
+            diagnoses("She is undergoing treatment for back and left shoulder pain. X."),
+            ["back pain", "left shoulder pain"]
+        );
+        assert_eq!(
+            diagnoses("Diagnoses include lumbago, left, right sided sciatica. X."),
+            ["lumbago", "left sided sciatica", "right sided sciatica"]
+        );
+        assert_eq!(
+            diagnoses("Diagnoses include right and left shoulder joint sprain. X."),
+            ["right shoulder joint sprain", "left shoulder joint sprain"]
+        );
+        assert_eq!(
+            diagnoses("Diagnoses include left knee medial and lateral meniscus tear. X."),
+            ["left knee medial meniscus tear", "lateral meniscus tear"]
+        );
+        assert_eq!(
+            diagnoses(
+                "He is undergoing treatment for contusion to the lower back and pelvis, contusion of the left knee. X."
+            ),
+            ["contusion to the lower back and pelvis", "contusion of the left knee"]
+        );
+    }
+
+    #[test]
+    fn what_is_not_a_condition_is_left_out() {
+        assert_eq!(diagnoses("Diagnoses include work related fall, blunt head trauma. X."), ["blunt head trauma"]);
+        assert_eq!(diagnoses("The diagnosis was not documented. X."), Vec::<String>::new());
+        assert_eq!(diagnoses("He was treated for an industrial injury. X."), Vec::<String>::new());
+        assert_eq!(diagnoses("Diagnoses include open fracture, repair on 10-22-16. X."), ["open fracture"]);
+        assert_eq!(diagnoses("The request was for treatment. Nothing else."), Vec::<String>::new());
     }
 
     #[test]

@@ -14,6 +14,7 @@ macro_rules! re {
 
 pub mod citations;
 pub mod classify;
+pub mod conditions;
 pub mod header;
 pub mod items;
 pub mod levels;
@@ -160,12 +161,17 @@ fn detect(s: &Sections, flat: &str) -> Layout {
 pub struct Tables<'a> {
     pub citations: &'a citations::Table,
     pub classifier: &'a classify::Classifier,
+    pub conditions: &'a conditions::Conditions,
 }
 
 impl Tables<'static> {
     /// The tables built into the binary (`data/tables/`).
     pub fn builtin() -> Tables<'static> {
-        Tables { citations: citations::Table::builtin(), classifier: classify::Classifier::builtin() }
+        Tables {
+            citations: citations::Table::builtin(),
+            classifier: classify::Classifier::builtin(),
+            conditions: conditions::Conditions::builtin(),
+        }
     }
 }
 
@@ -191,7 +197,8 @@ pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
         _ => sections.head().len(),
     };
     let header_text = &flat[..header_end];
-    let dates = header::dates(header_text);
+    // Labelled dates first; the ones missing may be written in sentences (the 2013 notice).
+    let dates = header::dates(header_text).or(header::prose_dates(&flat));
 
     let summary_heading = match layout {
         Layout::A => Heading::NoticeSummary,
@@ -275,6 +282,7 @@ pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
     }
     let patient = header::patient(clinical_summary.as_deref().unwrap_or(&flat));
     let diagnoses = clinical_summary.as_deref().map(header::diagnoses).unwrap_or_default();
+    let conditions = tables.conditions.of(&diagnoses, tables.classifier);
 
     Letter {
         layout,
@@ -288,6 +296,7 @@ pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
         reviewer,
         patient,
         diagnoses,
+        conditions,
         clinical_summary,
         items,
         warnings,

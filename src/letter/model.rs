@@ -207,6 +207,9 @@ pub struct Letter {
     pub reviewer: Reviewer,
     pub patient: Patient,
     pub diagnoses: Vec<String>,
+    /// Each diagnosis with its canonical condition and body regions (`conditions.tsv`).
+    #[serde(default)]
+    pub conditions: Vec<super::conditions::Condition>,
     pub clinical_summary: Option<String>,
     pub items: Vec<Decision>,
     /// What the parser could not read cleanly; never silently dropped.

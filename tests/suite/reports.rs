@@ -136,6 +136,30 @@ fn outcome_reports_by_year_category_and_region() {
         as_counts(&report_rows(&t, &["outcomes", "--by", "body-region"]), |r| r["key"].as_str().unwrap().to_string()),
         count(&items, regions)
     );
+    // Every decision counts under each condition of its letter's diagnoses, as `imr parse`
+    // reads them.
+    let conditions = |i: &Value| {
+        let c: Vec<String> = i["letter"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["condition"].as_str().unwrap().to_string())
+            .collect();
+        if c.is_empty() {
+            vec!["(none)".to_string()]
+        } else {
+            c
+        }
+    };
+    let by_diagnosis =
+        as_counts(&report_rows(&t, &["outcomes", "--by", "diagnosis"]), |r| r["key"].as_str().unwrap().to_string());
+    assert!(by_diagnosis.len() > 5, "{by_diagnosis:?}");
+    assert_eq!(by_diagnosis, count(&items, conditions));
+    // `diagnosis:` finds the decisions of each condition key.
+    for (key, (n, _, _)) in by_diagnosis.iter().filter(|(k, _)| k.as_str() != "(none)") {
+        let hits = t.hits(&format!("condition:\"{key}\""));
+        assert_eq!(hits.len() as u64, *n, "{key}");
+    }
     let specialty = |i: &Value| {
         i["letter"]["reviewer"]["specialties"]
             .as_array()
