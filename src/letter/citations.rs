@@ -264,6 +264,8 @@ re!(
     r"^\s*(?:Decision\s+based\s+on\s+Non-?\s*MTUS\s+Citation|and\s+Other\s+Medical\s+Treatment\s+Guidelines)\s*:?\s*"
 );
 re!(EXPLANATION, r"^\s*These\s+guidelines\s+were\s+used\b");
+re!(NOT_PART_OF_MTUS, r"\bwhich\s+(?:is|are)\s+not\s+(?:a\s+)?part\s+of\s+the\s+MTUS\b");
+re!(IS_PART_OF_MTUS, r"\bwhich\s+(?:is|are)\s+(?:a\s+)?part\s+of\s+the\s+MTUS\b");
 re!(PART_OF_MTUS, r",?\s*which\s+(?:is|are)\s+(?:not\s+)?(?:a\s+)?part\s+of\s+the\s+MTUS\b.*$");
 re!(CHAPTER_FOLLOW, r"^\s*(?:\(?\s*(?:19|20)\d\d\b|Guidelines\b)");
 re!(
@@ -283,7 +285,14 @@ re!(YEAR, r"\b(19[89]\d|20[0-4]\d)\b");
 re!(PAGES, r"\bpages?\s*(?:\(s\))?\s*:?\s*(\d+(?:\s*[-\u2013]\s*\d+)?(?:\s*(?:,|and)\s*\d+(?:\s*[-\u2013]\s*\d+)?)*)");
 re!(SECTION, r"Section\(s\)\s*:\s*");
 re!(EDITION, r"\b(\d)(?:st|nd|rd|th)\s+(?:Edition|ed\.?)");
-re!(FIRST_AUTHOR, r"study\s+by\s+([A-Z][A-Za-z'\u00c0-\u017f-]+(?:\s+[A-Z]{1,3})?)");
+// The first author: name particles (`van`, `de la`), a capitalised surname, and initials
+// when they follow. Case matters here ("Deyo and Weinstein" has no initials "and"), so the
+// pattern turns off the case-insensitive flag every `re!` sets, except for the particles,
+// which are written `van` or `Van`.
+re!(
+    FIRST_AUTHOR,
+    r"study\s+by\s+(?-i:((?:(?i:van|von|de|der|den|del|della|di|da|du|dos|das|la|le|ten|ter)\s+){0,2}[A-Z][A-Za-z'\u00c0-\u017f-]+(?:\s+[A-Z]{1,3}\b)?))"
+);
 re!(
     UPDATED,
     r"\((?:updated|last\s+updated)[^)]*\)|\(online\s+version\)|\(acute\s+(?:and|&)\s+chronic\)|\bprocedure\s+summary\b|\bchapter\b|\bweb\s+version\b|\b20\d\d\b|\bonline\s+edition\b"
@@ -387,7 +396,12 @@ fn statement_citations(statement: &str, cited_by: CitedBy, table: &Table) -> Vec
         }
         return out;
     }
+    // The 2013 notice says where its sources stand. A statement whose source is "not part of
+    // the MTUS" (and none "part of" it) is outside the MTUS, although it names the MTUS in
+    // saying so, and although an ACOEM 3rd edition chapter may share a name with an MTUS one.
+    let outside = NOT_PART_OF_MTUS.is_match(statement) && !IS_PART_OF_MTUS.is_match(statement);
     let mtus = non_mtus.is_none()
+        && !outside
         && (statement.contains("MTUS") || MTUS_WORD.is_match(statement) || table.mtus.find(body).is_some());
     if mtus {
         return mtus_citations(body, table)
@@ -395,6 +409,13 @@ fn statement_citations(statement: &str, cited_by: CitedBy, table: &Table) -> Vec
             .map(|(k, kind, topic, y, p, r)| cite(k, kind, topic, y, p, r))
             .collect();
     }
+    let said_outside;
+    let body = if outside {
+        said_outside = PART_OF_MTUS.replace(body, "");
+        said_outside.as_ref()
+    } else {
+        body
+    };
     if body.trim().is_empty() {
         return Vec::new();
     }
@@ -417,14 +438,12 @@ fn statement_citations(statement: &str, cited_by: CitedBy, table: &Table) -> Vec
         return vec![cite(name.to_string(), Kind::Other, None, year(body), None, body)];
     }
     if STUDY.is_match(body) {
-        let author = FIRST_AUTHOR.captures(body).map(|c| c[1].to_string());
+        let author = FIRST_AUTHOR.captures(body).map(|c| c[1].split_whitespace().collect::<Vec<_>>().join(" "));
         let key = author.map_or_else(|| "Study".to_string(), |a| format!("Study: {a}"));
         return vec![cite(key, Kind::Study, None, year(body), None, body)];
     }
     if let Some(m) = URL.find(body) {
-        let host: String = m.as_str().split_whitespace().collect::<String>();
-        let host = host.trim_start_matches("https://").trim_start_matches("http://");
-        let host = host.split('/').next().unwrap_or(host).trim_end_matches(['.', ',', ')']).to_lowercase();
+        let host = url_host(m.as_str(), &body[m.end()..]);
         return vec![cite(format!("URL: {host}"), Kind::Url, None, None, None, body)];
     }
     match first_clause(body) {
@@ -486,6 +505,33 @@ fn mtus_citations<'a>(body: &'a str, table: &Table) -> Vec<Found<'a>> {
         out.push(("MTUS (chapter not named)".to_string(), Kind::MtusChapter, None, year(body), pages(body), body));
     }
     out
+}
+
+/// The host of a web address found as `found`, with `after` the text that follows it. A host
+/// broken across lines after one of its dots (`www.ncbi.` / `nlm.nih.gov/pubmed/123`) goes on
+/// in `after` when that text is the rest of a host name: lower case, and followed by a path or
+/// holding a dot of its own (so a sentence that follows a full stop is never taken for it).
+fn url_host(found: &str, after: &str) -> String {
+    let address: String = found.split_whitespace().collect();
+    let address = address.trim_start_matches("https://").trim_start_matches("http://");
+    let host = address.split('/').next().unwrap_or(address);
+    let mut host = host.to_string();
+    if !address.contains('/') && host.ends_with('.') && after.starts_with(char::is_whitespace) {
+        let next = after.trim_start();
+        let word = &next[..next.find(|c: char| c.is_whitespace() || c == ',' || c == ';').unwrap_or(next.len())];
+        let (rest, path) = match word.split_once('/') {
+            Some((r, _)) => (r, true),
+            None => (word.trim_end_matches(['.', ')']), false),
+        };
+        let host_like = !rest.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+            && !rest.contains("..");
+        if host_like && (path || rest.contains('.')) {
+            host.push_str(rest);
+        }
+    }
+    host.trim_end_matches(['.', ',', ')']).to_lowercase()
 }
 
 /// The section(s) after an MTUS chapter name: `, Section(s): Special Studies` or, in the
@@ -752,6 +798,89 @@ mod tests {
             ["URL: www.example.org"]
         );
         assert_eq!(keys("Decision based on Non-MTUS Citation American College of Surgeons, Physicians as Assistants at Surgery, 2016 update."), ["American College of Surgeons"]);
+    }
+
+    #[test]
+    fn study_authors_keep_their_particles_and_lose_no_letters() {
+        // Regression: the author pattern was matched without regard to case, so "van" was
+        // taken for the surname and "Tul" for initials ("Study: van Tul"), and "and" for
+        // the initials of "Deyo" ("Study: Deyo and").
+        for (line, key) in [
+            (
+                "Decision based on Non-MTUS Citation study by van Tulder LM, Chou R, Exercise therapy for low back pain, Spine, 2005.",
+                "Study: van Tulder LM",
+            ),
+            ("Decision based on Non-MTUS Citation study by Deyo and Weinstein, Low back pain, 2001.", "Study: Deyo"),
+            ("Decision based on Non-MTUS Citation study by Van der Windt DA, Shoulder disorders.", "Study: Van der Windt DA"),
+            ("Decision based on Non-MTUS Citation study by O'Connell NE, Wand BM, Back pain.", "Study: O'Connell NE"),
+            ("Decision based on Non-MTUS Citation study by Le J, Tam K, Opioid tapering, 2015.", "Study: Le J"),
+            ("Decision based on Non-MTUS Citation study by Chou R Baisden J, Surgery.", "Study: Chou R"),
+        ] {
+            assert_eq!(keys(line), [key], "{line}");
+        }
+    }
+
+    #[test]
+    fn a_web_address_broken_inside_its_host_is_keyed_whole() {
+        // Regression: the host was cut at the line break ("URL: www.ncbi").
+        for line in [
+            "Decision based on Non-MTUS Citation Opioid tapering, http://www.ncbi.\nnlm.nih.gov/pubmed/123.",
+            "Decision based on Non-MTUS Citation Opioid tapering, http://www.ncbi.nlm.\nnih.gov/pubmed/123.",
+            "Decision based on Non-MTUS Citation Opioid tapering, www.ncbi.\nnlm.nih.gov.",
+        ] {
+            assert_eq!(keys(line), ["URL: www.ncbi.nlm.nih.gov"], "{line:?}");
+            // As the item's guideline line is stored: its lines joined with a space.
+            assert_eq!(keys(&crate::letter::text::clean(line)), ["URL: www.ncbi.nlm.nih.gov"], "{line:?}");
+        }
+        // A sentence after an address that ends the statement is not part of its host.
+        assert_eq!(
+            keys("Decision based on Non-MTUS Citation Back pain, www.spine.org. The guideline applies."),
+            ["URL: www.spine.org"]
+        );
+        assert_eq!(
+            keys("Decision based on Non-MTUS Citation Back pain, http://www.spine.org.\naccessed 2016."),
+            ["URL: www.spine.org"]
+        );
+    }
+
+    #[test]
+    fn notice_acoem_third_edition_outside_the_mtus() {
+        // Regression: the clause "which is not part of the MTUS" made this an MTUS citation
+        // ("MTUS (chapter not named)").
+        let line = "The Claims Administrator based its decision on the ACOEM Practice Guidelines, 3rd Edition (2011), Opioids Chapter, which is not part of the MTUS.";
+        assert_eq!(cites(line), [("ACOEM 3rd ed. Opioids".into(), Kind::Acoem, None, Some(2011), None)]);
+        let elbow = "The Expert Reviewer based his or her decision on the ACOEM Practice Guidelines, 3rd Edition (2011), Elbow Disorders Chapter, which is not part of the MTUS.";
+        assert_eq!(keys(elbow), ["ACOEM 3rd ed. Elbow Disorders"]);
+        // What is part of the MTUS stays so.
+        assert_eq!(
+            keys("The Claims Administrator based its decision on the ACOEM Occupational Medicine Practice Guidelines, 2nd Edition (2004), Chapter 12, Low Back Complaints, pages 303-304, which is part of the MTUS."),
+            ["MTUS Low Back Complaints"]
+        );
+        assert_eq!(
+            keys("The Claims Administrator based its decision on the Chronic Pain Medical Treatment Guidelines (2009), Opioids, criteria for use, pages 76-80, which is part of the MTUS, and on the Official Disability Guidelines (ODG) Pain, Opioids, which is not part of the MTUS."),
+            ["MTUS Chronic Pain Medical Treatment", "ODG Pain (Chronic)"]
+        );
+    }
+
+    #[test]
+    fn acoem_hip_and_groin_chapter() {
+        for line in [
+            "Decision based on Non-MTUS Citation ACOEM Practice Guidelines, 3rd Edition (2011), Hip and Groin Disorders Chapter, pages 512-514.",
+            "Decision based on Non-MTUS Citation ACOEM Occupational Medicine Practice Guidelines, 3rd Edition, Hip and Groin Chapter.",
+            "Decision based on Non-MTUS Citation ACOEM Practice Guidelines, 3rd ed., Hip & Groin Disorders, pg. 40.",
+        ] {
+            assert_eq!(keys(line), ["ACOEM 3rd ed. Hip and Groin Disorders"], "{line}");
+        }
+        // Named without its edition, after the Other Medical Treatment Guidelines.
+        assert_eq!(
+            keys("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Hip and Pelvis, Arthroscopy and Other Medical Treatment Guidelines ACOEM Hip and Groin Disorders, Imaging."),
+            ["ODG Hip and Pelvis", "ACOEM Hip and Groin Disorders"]
+        );
+        // ODG's hip chapter is another guideline's.
+        assert_eq!(
+            keys("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Hip & Pelvis, Arthroscopy."),
+            ["ODG Hip and Pelvis"]
+        );
     }
 
     #[test]

@@ -26,9 +26,12 @@ re!(
     r"(?is)\bboard\s+certified\s+in\s+(.+?)(?:\s+and\s+(?:is\s+)?licensed\b|\s*[.;]|\s+with\s+a\s+subspecialty)"
 );
 re!(LICENSED_IN, r"(?is)\blicensed\s+to\s+practice\s+in\s+(.+?)\s*(?:\.(?:\s|$)|;|$)");
+// `48 year old`, `36-year-old`, `45 yr old`, `45 y/o`, `45 y.o.`, `45 yo`; then up to four
+// describing words (`right hand dominant`, `right-hand-dominant`, `obese`) before the sex,
+// which `patient` checks are descriptions and not the next clause.
 re!(
     AGE_SEX,
-    r"(?i)\b(\d{1,3})\s*-?\s*years?\s*-?\s*old\b(?:[\s,]+(?:[a-z-]+\s+){0,2}?(male|female|man|woman|gentleman|lady|boy|girl)\b)?"
+    r"(?i)\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old\b|y\s*/\s*o\b|y\.\s*o\.?|yo\b)(?:[\s,]+((?:[a-z]+(?:-[a-z]+)*\s+){0,4}?)(male|female|man|woman|gentleman|lady|boy|girl)\b)?"
 );
 // Where a letter names the patient's conditions, and the list that follows (to the sentence's
 // end): `diagnoses include`, `diagnoses are documented as`, `diagnosed with`, `is being
@@ -251,13 +254,21 @@ fn split_list(s: &str, split_and: bool) -> Vec<String> {
     parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
-/// Age and sex from the first `48 year old male` / `36-year-old female` in the text.
+/// Age and sex from the first `48 year old male` / `36-year-old female` / `45 y/o right hand
+/// dominant male` in the text.
 pub fn patient(summary: &str) -> Patient {
     let Some(c) = AGE_SEX.captures(summary) else {
         return Patient::default();
     };
     let age = c[1].parse::<u8>().ok().filter(|a| (1..=110).contains(a));
-    let sex = c.get(2).map(|s| s.as_str().to_lowercase()).and_then(|s| match s.as_str() {
+    // Words between the age and the sex describe the patient; a verb or a preposition means
+    // the sex word belongs to something else ("a 45 year old who treated a male patient").
+    const NOT_DESCRIBING: &[&str] =
+        &["who", "whom", "whose", "with", "was", "is", "has", "had", "that", "which", "of", "in", "on", "at", "for"];
+    let described = c.get(2).is_none_or(|words| {
+        words.as_str().split_whitespace().all(|w| !NOT_DESCRIBING.contains(&w.to_lowercase().as_str()))
+    });
+    let sex = c.get(3).filter(|_| described).map(|s| s.as_str().to_lowercase()).and_then(|s| match s.as_str() {
         "male" | "man" | "gentleman" | "boy" => Some(Sex::Male),
         "female" | "woman" | "lady" | "girl" => Some(Sex::Female),
         _ => None,
@@ -565,6 +576,32 @@ mod tests {
         assert_eq!(diagnoses("He was treated for an industrial injury. X."), Vec::<String>::new());
         assert_eq!(diagnoses("Diagnoses include open fracture, repair on 10-22-16. X."), ["open fracture"]);
         assert_eq!(diagnoses("The request was for treatment. Nothing else."), Vec::<String>::new());
+    }
+
+    #[test]
+    fn patient_in_the_short_and_long_forms() {
+        // Regression: `y/o` and `yo` gave no age, and three describing words (`right hand
+        // dominant`) no sex.
+        let (male, female) = (Sex::Male, Sex::Female);
+        for (s, want) in [
+            ("The patient is a 45 y/o male with low back pain.", male),
+            ("The patient is a 45 yo female with neck pain.", female),
+            ("This 45 y.o. female reported a fall.", female),
+            ("A 45yo man.", male),
+            ("He is a 45 yr old male.", male),
+            ("The injured worker is a 45-year-old right hand dominant male who fell.", male),
+            ("The injured worker is a 45 year old right-hand-dominant female who fell.", female),
+            ("The injured worker is a 45 year old obese right hand dominant woman.", female),
+            ("The injured worker is a 45 year-old male.", male),
+        ] {
+            assert_eq!(patient(s), Patient { age: Some(45), sex: Some(want) }, "{s}");
+        }
+        // The sex word of another clause is not the patient's.
+        assert_eq!(patient("a 45 year old who was assisting a male patient"), Patient { age: Some(45), sex: None });
+        assert_eq!(patient("a 45 year old with a male nurse"), Patient { age: Some(45), sex: None });
+        // Not an age: `you`, `yoga`.
+        assert_eq!(patient("45 you male"), Patient::default());
+        assert_eq!(patient("45 yoga sessions"), Patient::default());
     }
 
     #[test]

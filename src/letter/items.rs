@@ -93,6 +93,25 @@ fn needs_earlier_sentence(heading: &str) -> bool {
         && (h.contains("eligible portion") || h.contains("was authorized by") || h.starts_with("the original request"))
 }
 
+/// Where the sentence that names the original request ("X was the original request.")
+/// starts, when it stands on lines of its own right above a `heading` of the "leaving the
+/// original request IMR eligible" form, whose optional first sentence it is.
+fn original_request_above(lines: &[&str], floor: usize, j: usize, heading: &str) -> Option<usize> {
+    if j <= floor
+        || is_label(lines[j - 1])
+        || !heading.to_lowercase().starts_with("the claims administrator authorized")
+    {
+        return None;
+    }
+    let mut k = j - 1;
+    while k > floor && !ends_sentence(lines[k - 1]) && !is_label(lines[k - 1]) && !is_numbered(lines[k]) {
+        k -= 1;
+    }
+    let sentence = text::join(lines[k..j].iter().copied()).to_lowercase();
+    let sentence = sentence.trim_end().trim_end_matches('.').trim_end();
+    (sentence.ends_with(" was the original request") && !sentence[..sentence.len() - 25].contains(". ")).then_some(k)
+}
+
 /// First line of the heading whose last line is `last`, never above `floor`.
 fn heading_start(lines: &[&str], floor: usize, last: usize, tail: &str) -> usize {
     let mut j = last;
@@ -104,6 +123,9 @@ fn heading_start(lines: &[&str], floor: usize, last: usize, tail: &str) -> usize
         if needs_earlier_sentence(&heading) && j > floor && !is_label(lines[j - 1]) {
             j -= 1;
             continue;
+        }
+        if let Some(k) = original_request_above(lines, floor, j, &heading) {
+            j = k;
         }
         break;
     }
@@ -416,6 +438,44 @@ Claims Administrator guideline: a.";
         assert_eq!(got2[1].item, "Acupuncture (unspecified quantity)");
         assert_eq!(got2[1].original_request.as_deref(), Some("Acupuncture (unspecified quantity)"));
         assert_eq!(got2[1].authorized.as_deref(), Some("Acupuncture, 6 sessions"));
+    }
+
+    #[test]
+    fn original_request_sentence_on_a_line_of_its_own() {
+        // Regression: the sentence ended the previous item's rationale, or before the first
+        // item was dropped with a warning.
+        let heading = "Acupuncture 12 sessions was the original request.
+The Claims Administrator authorized Acupuncture 6 sessions, leaving the original request IMR
+eligible. The original request, Acupuncture 12 sessions is: Upheld
+Claims Administrator guideline: a.
+MAXIMUS guideline: b.
+Decision rationale: c.";
+        let (got, w) = items(&format!(
+            "MRI: Upheld\nClaims Administrator guideline: a.\nMAXIMUS guideline: b.\nDecision rationale: Not necessary.\n{heading}"
+        ));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].rationale.as_deref(), Some("Not necessary."));
+        assert_eq!(got[1].item, "Acupuncture 12 sessions");
+        assert_eq!(got[1].original_request.as_deref(), Some("Acupuncture 12 sessions"));
+        assert_eq!(got[1].authorized.as_deref(), Some("Acupuncture 6 sessions"));
+
+        // The first item, its sentence wrapped over two lines.
+        let first =
+            heading.replace("Acupuncture 12 sessions was the original", "Acupuncture 12 sessions was\nthe original");
+        let (got, w) = items(&first);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].original_request.as_deref(), Some("Acupuncture 12 sessions"));
+        assert_eq!(got[0].authorized.as_deref(), Some("Acupuncture 6 sessions"));
+
+        // A rationale that happens to end so is not taken for the next heading's sentence when
+        // the heading is not the "leaving" form.
+        let (got, _) = items(
+            "MRI: Upheld\nDecision rationale: It was the original request.\nX-ray: Upheld\nDecision rationale: c.",
+        );
+        assert_eq!(got[0].rationale.as_deref(), Some("It was the original request."));
+        assert_eq!(got[1].item, "X-ray");
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! Spinal levels: finding `L5-S1`, `L5/S1`, `L5–S1`, `L5 S1`, `L4-5`, `C5-C6`, `L4-S1` in
-//! text and writing each in one canonical form (`L4-L5`), with the adjacent levels a range
-//! spans (`L4-S1` spans `L4-L5` and `L5-S1`). The index analyzer and the query reader both
-//! use this, so every spelling meets every other.
+//! Spinal levels: finding `L5-S1`, `L5/S1`, `L5–S1`, `L5 S1`, `L5S1`, `L4-5`, `L4 - 5`,
+//! `C5-C6`, `L4-S1`, `L4-L5-S1` in text and writing each in one canonical form (`L4-L5`),
+//! with the adjacent levels a range spans (`L4-S1` spans `L4-L5` and `L5-S1`). The index
+//! analyzer and the query reader both use this, so every spelling meets every other.
 
 use std::fmt;
 
@@ -68,8 +68,10 @@ impl Level {
 }
 
 /// Every spinal level or range in `text`, in order. Separators: `-`, `–`, `—`, `/`, one
-/// space (only when the second part has its region letter: `L5 S1`, never `L5 2`), or
-/// ` to ` / ` through `. The second part may drop its letter (`L4-5`, `C5-6`).
+/// space (only when the second part has its region letter: `L5 S1`, never `L5 2`), a dash
+/// with spaces (only downwards: `L4 - 5`, never `L5 - 2`), ` to ` / ` through `, or none
+/// (`L5S1`, downwards). The second part may drop its letter (`L4-5`, `C5-6`). Adjacent
+/// levels chained with dashes are one range (`L4-L5-S1` and `L4-5-S1` are `L4-S1`).
 pub fn find(text: &str) -> Vec<Level> {
     let b = text.as_bytes();
     let mut out = Vec::new();
@@ -106,8 +108,9 @@ fn word_char_at(b: &[u8], j: usize) -> bool {
     }
 }
 
-/// Reads `[region][number]` at `i`: the vertebra and the index after it.
-fn vertebra_at(b: &[u8], i: usize, region: Option<u8>) -> Option<(Vertebra, usize)> {
+/// Reads `[region][number]` at `i` (the region given, or the letter at `i`): the vertebra and
+/// the index after its digits, whatever follows them.
+fn vertebra_digits(b: &[u8], i: usize, region: Option<u8>) -> Option<(Vertebra, usize)> {
     let (r, mut j) = match region {
         Some(r) => (r, i),
         None => (*b.get(i)?, i + 1),
@@ -116,47 +119,94 @@ fn vertebra_at(b: &[u8], i: usize, region: Option<u8>) -> Option<(Vertebra, usiz
     while j < b.len() && b[j].is_ascii_digit() && j - digits_start < 2 {
         j += 1;
     }
-    if j == digits_start || word_char_at(b, j) {
+    if j == digits_start || b.get(j).is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let n: u8 = std::str::from_utf8(&b[digits_start..j]).ok()?.parse().ok()?;
     Some((Vertebra::new(r as char, n)?, j))
 }
 
+/// [`vertebra_digits`] where the vertebra must end a word (`L5` in `L5-S1`, not in `L5x`).
+fn vertebra_at(b: &[u8], i: usize, region: Option<u8>) -> Option<(Vertebra, usize)> {
+    vertebra_digits(b, i, region).filter(|&(_, j)| !word_char_at(b, j))
+}
+
+/// A dash between the parts of a level: hyphen, en dash, em dash, Unicode hyphens.
+fn dash_len(rest: &str) -> Option<usize> {
+    let c = rest.chars().next()?;
+    matches!(c, '-' | '\u{2013}' | '\u{2014}' | '\u{2010}' | '\u{2011}').then(|| c.len_utf8())
+}
+
 fn level_at(text: &str, i: usize) -> Option<Level> {
     let b = text.as_bytes();
-    let (first, j) = vertebra_at(b, i, None)?;
+    let (first, j) = vertebra_digits(b, i, None)?;
+    // No separator: `L5S1`, `C6C7`, written downwards.
+    if b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        let (second, end) = vertebra_at(b, j, None)?;
+        return (first < second).then_some(Level { start: i, end, from: first, to: second });
+    }
+    if word_char_at(b, j) {
+        return None;
+    }
     let rest = &text[j..];
-    // Separator, and whether the second part must carry its region letter.
-    let (sep_len, letter_required) = if let Some(c) = rest.chars().next() {
-        match c {
-            '-' | '/' | '\u{2013}' | '\u{2014}' | '\u{2010}' | '\u{2011}' => (c.len_utf8(), false),
-            ' ' => {
-                let lower = rest.to_ascii_lowercase();
-                if lower.starts_with(" to ") {
-                    (4, true)
-                } else if lower.starts_with(" through ") {
-                    (9, true)
-                } else {
-                    (1, true)
-                }
-            }
-            _ => return None,
+    // The separator; whether the second part must carry its region letter; whether it must
+    // come below the first (the spaced forms, so that `L5 - 2 mm` is no level); and whether
+    // more parts may follow (`L4-L5-S1`).
+    let (sep_len, letter_required, downwards, chained) = if let Some(n) = dash_len(rest) {
+        let spaced = rest[n..].starts_with(' ');
+        (n + usize::from(spaced), false, spaced, !spaced)
+    } else if rest.starts_with('/') {
+        (1, false, false, false)
+    } else if let Some(after_space) = rest.strip_prefix(' ') {
+        let lower = rest.to_ascii_lowercase();
+        if lower.starts_with(" to ") {
+            (4, true, false, false)
+        } else if lower.starts_with(" through ") {
+            (9, true, false, false)
+        } else if let Some(n) = dash_len(after_space) {
+            // `L4 - 5`, `L4 -5`, `L5 \u{2013} S1`.
+            (1 + n + usize::from(after_space[n..].starts_with(' ')), false, true, false)
+        } else {
+            (1, true, false, false)
         }
     } else {
         return None;
     };
     let k = j + sep_len;
-    let next = *b.get(k)?;
-    let (second, end) = if next.is_ascii_alphabetic() {
-        vertebra_at(b, k, None)?
-    } else if !letter_required && next.is_ascii_digit() {
-        vertebra_at(b, k, Some(b[i].to_ascii_uppercase()))?
-    } else {
+    let (second, mut end) = part_at(b, k, b[i], letter_required)?;
+    if downwards && second <= first {
         return None;
-    };
-    let (from, to) = if first < second { (first, second) } else { (second, first) };
-    (from != to).then_some(Level { start: i, end, from, to })
+    }
+    let (from, mut to) = if first < second { (first, second) } else { (second, first) };
+    if from == to {
+        return None;
+    }
+    // `L4-L5-S1`, `C5-6-7`: each further part one vertebra further down makes a range.
+    if chained && first < second && second.0 == first.0 + 1 {
+        while let Some(n) = dash_len(&text[end..]) {
+            match part_at(b, end + n, to.parts().0 as u8, false) {
+                Some((next, e)) if next.0 == to.0 + 1 => {
+                    to = next;
+                    end = e;
+                }
+                _ => break,
+            }
+        }
+    }
+    Some(Level { start: i, end, from, to })
+}
+
+/// The second (or a further) part of a level at `k`: a vertebra with its region letter or,
+/// unless `letter_required`, a bare number in the region of the first part (`region`).
+fn part_at(b: &[u8], k: usize, region: u8, letter_required: bool) -> Option<(Vertebra, usize)> {
+    let next = *b.get(k)?;
+    if next.is_ascii_alphabetic() {
+        vertebra_at(b, k, None)
+    } else if !letter_required && next.is_ascii_digit() {
+        vertebra_at(b, k, Some(region.to_ascii_uppercase()))
+    } else {
+        None
+    }
 }
 
 /// `text` with every level written canonically (`L5 S1` -> `L5-S1`, `l4-5` -> `L4-L5`).
@@ -210,6 +260,71 @@ mod tests {
             assert!(find(s).is_empty(), "{s}: {:?}", find(s));
         }
         assert_eq!(canon("CM16-0213037 at L5-S1"), ["L5-S1"]);
+    }
+
+    #[test]
+    fn chained_levels_are_one_range() {
+        // Regression: `L4-L5-S1` gave `L4-L5` only.
+        for s in ["L4-L5-S1", "L4-5-S1", "l4-l5-s1", "L4\u{2013}L5\u{2013}S1"] {
+            let found = find(&format!("fusion at {s} with instrumentation"));
+            assert_eq!(found.len(), 1, "{s}: {found:?}");
+            assert_eq!(found[0].canonical(), "L4-S1", "{s}");
+            assert_eq!(found[0].spanned(), ["L4-L5", "L5-S1"], "{s}");
+        }
+        let l = find("ACDF C4-5-6-7")[0];
+        assert_eq!(
+            (l.canonical(), l.spanned()),
+            ("C4-C7".to_string(), vec!["C4-C5".into(), "C5-C6".into(), "C6-C7".into()])
+        );
+        assert_eq!(canon("C6-C7-T1"), ["C6-T1"]);
+        assert_eq!(canon("L3-L4-L5-S1 decompression"), ["L3-S1"]);
+        // Only a part one vertebra further down goes on the chain.
+        assert_eq!(canon("L4-5-10 mm"), ["L4-L5"]);
+        assert_eq!(canon("L4-L5-L3"), ["L4-L5"]);
+        assert_eq!(canon("L5-S1-2016"), ["L5-S1"]);
+        assert_eq!(canon("L3-S1-S2"), ["L3-S1"]);
+    }
+
+    #[test]
+    fn a_dash_with_spaces_and_no_separator() {
+        // Regression: `L4 - 5` and `L5S1` were not read.
+        for (s, want) in [
+            ("L4 - 5", "L4-L5"),
+            ("L4 -5", "L4-L5"),
+            ("L4- 5", "L4-L5"),
+            ("L5 - S1", "L5-S1"),
+            ("C5 \u{2013} 6", "C5-C6"),
+            ("L5S1", "L5-S1"),
+            ("l5s1", "L5-S1"),
+            ("C6C7", "C6-C7"),
+            ("T12L1", "T12-L1"),
+        ] {
+            assert_eq!(canon(&format!("injection at {s} level")), [want], "{s}");
+        }
+        let l = find("fusion L4S1")[0];
+        assert_eq!((l.canonical(), l.spanned().len()), ("L4-S1".to_string(), 2));
+        assert_eq!(normalise("L4 - 5 and L5S1"), "L4-L5 and L5-S1");
+    }
+
+    #[test]
+    fn spaced_and_joined_forms_that_are_not_levels() {
+        for s in [
+            "L5 - 2 mm",
+            "L5 - L5",
+            "S1 - L5",
+            "S1L5",
+            "L5S1x",
+            "L5S",
+            "S1 nerve root",
+            "S1 - nerve root",
+            "L5 2",
+            "L5 -- S1",
+            "C3PO",
+            "XL5S1",
+            "L5S12",
+        ] {
+            assert!(find(s).is_empty(), "{s}: {:?}", find(s));
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Bumped whenever a change to the parser can change what it reads from a letter.
-pub const PARSER_VERSION: u32 = 1;
+pub const PARSER_VERSION: u32 = 2;
 
 /// Section headings, as printed (upper case), with any whitespace (line wraps) between words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

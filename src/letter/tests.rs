@@ -345,3 +345,97 @@ fn artifact_header_labels_and_values_reordered() {
         "Date Assigned: Date of Injury:\n11/09/2016 10/13/2016\nDecision Date: UR Denial Date:\n12/09/2016 11/03/2016",
     ));
 }
+
+// Regressions: one small letter per layout that carries the misreadings found by comparing
+// the parser with the generator's truth (tests/suite/generator.rs), each read right.
+
+const REGRESSIONS_C: &str = "Case Number: CM16-0900005
+Date Assigned: 11/09/2016 Date of Injury: 10/13/2016
+Decision Date: 12/09/2016 UR Denial Date: 11/03/2016
+HOW THE IMR FINAL DETERMINATION WAS MADE
+State(s) of Licensure: California
+Certification(s)/Specialty: Orthopedic Surgery
+CLINICAL CASE SUMMARY
+The injured worker is a 45-year-old right hand dominant male who reported an injury.
+IMR ISSUES, DECISIONS AND RATIONALES
+Acupuncture 12 sessions was the original request.
+The Claims Administrator authorized Acupuncture 6 sessions, leaving the original request IMR
+eligible. The original request, Acupuncture 12 sessions is: Upheld
+Claims Administrator guideline: Decision based on Non-MTUS Citation study by van Tulder LM,
+Chou R, Acupuncture for low back pain, Spine, 2005.
+MAXIMUS guideline: Decision based on Non-MTUS Citation Acupuncture, http://www.ncbi.
+nlm.nih.gov/pubmed/12345.
+Decision rationale: Gains are not documented. The request is not medically necessary.
+Lumbar fusion L4-L5-S1 and decompression at L3 - 4: Upheld
+Claims Administrator guideline: Decision based on Non-MTUS Citation study by Deyo and
+Weinstein, Low back pain, 2001.
+MAXIMUS guideline: Decision based on Non-MTUS Citation ACOEM Practice Guidelines, 3rd Edition
+(2011), Hip and Groin Disorders Chapter, pages 512-514.
+Decision rationale: Instability is not shown. The request is not medically necessary.
+";
+
+fn keys_by(d: &Decision, by: citations::CitedBy) -> Vec<&str> {
+    d.citations.iter().filter(|c| c.cited_by == by).map(|c| c.key.as_str()).collect()
+}
+
+#[test]
+fn regressions_in_a_layout_c_letter() {
+    use citations::CitedBy::{Imr, Ur};
+    let l = parse(REGRESSIONS_C);
+    assert_eq!(l.layout, Layout::C);
+    // The original request's sentence on a line of its own was dropped with this warning.
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    // "right hand dominant" between the age and the sex lost the sex.
+    assert_eq!(l.patient, Patient { age: Some(45), sex: Some(Sex::Male) });
+    assert_eq!(l.items.len(), 2);
+    let (a, b) = (&l.items[0], &l.items[1]);
+    assert_eq!(a.item, "Acupuncture 12 sessions");
+    assert_eq!(a.original_request.as_deref(), Some("Acupuncture 12 sessions"));
+    assert_eq!(a.authorized.as_deref(), Some("Acupuncture 6 sessions"));
+    // Study authors: the particle kept, no letters lost, no "and" taken for initials.
+    assert_eq!(keys_by(a, Ur), ["Study: van Tulder LM"]);
+    assert_eq!(keys_by(b, Ur), ["Study: Deyo"]);
+    // The host broken across lines after a dot.
+    assert_eq!(keys_by(a, Imr), ["URL: www.ncbi.nlm.nih.gov"]);
+    // ACOEM's Hip and Groin chapter.
+    assert_eq!(keys_by(b, Imr), ["ACOEM 3rd ed. Hip and Groin Disorders"]);
+    // Chained and spaced spinal levels.
+    let lv: Vec<String> = levels::find(&b.item).iter().map(levels::Level::canonical).collect();
+    assert_eq!(lv, ["L4-S1", "L3-L4"]);
+}
+
+const REGRESSIONS_A: &str = "MAXIMUS FEDERAL SERVICES, INC. Notice of Independent Medical
+Review Determination Dated: 9/26/2013
+IMR Case Number: CM13-0900006 Date of Injury: 3/14/2011
+Date of UR Decision: 8/1/2013
+Date of IMR Application: 8/9/2013
+1) MAXIMUS Federal Services, Inc. has determined the request for Norco 10/325mg #90 is not
+medically necessary and appropriate.
+INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE
+Medical Qualifications of the Expert Reviewer:
+The physician reviewer is Board Certified in Occupational Medicine and is licensed to
+practice in California.
+Case Summary:
+The employee is a 45 yo female injured in 2011.
+1) Regarding the request for Norco 10/325mg #90:
+Medical Treatment Guideline(s) Relied Upon by the Claims Administrator:
+The Claims Administrator based its decision on the ACOEM Practice Guidelines, 3rd Edition
+(2011), Opioids Chapter, which is not part of the MTUS.
+Medical Treatment Guideline(s) Relied Upon by the Expert Reviewer:
+The Expert Reviewer based his or her decision on the Chronic Pain Medical Treatment
+Guidelines (2009), Opioids, criteria for use, pages 76-80, which is part of the MTUS.
+Rationale for the Decision:
+Function did not improve.
+";
+
+#[test]
+fn regressions_in_a_layout_a_notice() {
+    use citations::CitedBy::{Imr, Ur};
+    let l = parse(REGRESSIONS_A);
+    assert_eq!(l.layout, Layout::A);
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    assert_eq!(l.patient, Patient { age: Some(45), sex: Some(Sex::Female) });
+    // "which is not part of the MTUS" made this "MTUS (chapter not named)".
+    assert_eq!(keys_by(&l.items[0], Ur), ["ACOEM 3rd ed. Opioids"]);
+    assert_eq!(keys_by(&l.items[0], Imr), ["MTUS Chronic Pain Medical Treatment"]);
+}
