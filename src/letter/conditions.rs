@@ -113,6 +113,11 @@ mod tests {
             ("right foot pain", "pain (other)"),
             ("male erectile disorder", "erectile dysfunction"),
             ("scapulothoracic syndrome", OTHER),
+            ("M54.5", "low back pain"),
+            ("S33.5XXA", "strain/sprain"),
+            ("M47.816", "degenerative disc disease"),
+            ("lumbar radiculopathy (M54.16)", "radiculopathy"),
+            ("G56.01", "carpal tunnel syndrome"),
         ] {
             assert_eq!(c.condition(diagnosis), condition, "{diagnosis}");
         }

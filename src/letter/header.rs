@@ -326,6 +326,31 @@ fn is_region(w: &str) -> bool {
     is_side(w) || w.eq_ignore_ascii_case("the") || REGION_WORDS.iter().any(|r| w.eq_ignore_ascii_case(r))
 }
 
+/// Words that only qualify the condition before them (`major depressive disorder, single
+/// episode, moderate`).
+const QUALIFIERS: [&str; 12] = [
+    "single",
+    "recurrent",
+    "episode",
+    "mild",
+    "moderate",
+    "severe",
+    "acute",
+    "chronic",
+    "unspecified",
+    "intractable",
+    "not",
+    "subsequent",
+];
+
+fn qualifier_only(piece: &str) -> bool {
+    let mut words = piece.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| QUALIFIERS.iter().any(|q| w.eq_ignore_ascii_case(q)))
+}
+
+// An ICD-10 code with its dot (`M54.5`, `S33.5XXA`), perhaps after `ICD-10`.
+re!(ICD10, r"\b[A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}\b");
+
 fn region_only(piece: &str) -> bool {
     let mut words = piece.split_whitespace().peekable();
     words.peek().is_some() && words.all(is_region)
@@ -364,6 +389,13 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
             .collect();
         let mut whole: Vec<String> = Vec::new();
         for (i, p) in pieces.iter().enumerate() {
+            if qualifier_only(p) {
+                if let Some(last) = whole.last_mut() {
+                    last.push_str(", ");
+                    last.push_str(p);
+                }
+                continue;
+            }
             if !region_only(p) {
                 whole.push(p.clone());
                 continue;
@@ -395,6 +427,13 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
                 continue;
             }
             out.push(d);
+        }
+    }
+    // ICD-10 codes the summary writes, wherever it writes them, unless a diagnosis holds them.
+    for code in ICD10.find_iter(summary) {
+        let code = code.as_str();
+        if !out.iter().any(|d| d.contains(code)) {
+            out.push(code.to_string());
         }
     }
     out
@@ -508,7 +547,7 @@ mod tests {
 
     #[test]
     fn diagnoses_in_every_phrasing() {
-        let cases: [(&str, &[&str]); 14] = [
+        let cases: [(&str, &[&str]); 16] = [
             ("He is being treated for lumbar strain. X.", &["lumbar strain"]),
             (
                 "The worker is undergoing treatment for contusion of face and acute cervical sprain. X.",
@@ -525,6 +564,14 @@ mod tests {
             ("She is in treatment for strain of muscle, fascia and tendon of the lower back, initial encounter. X.", &["strain of muscle, fascia and tendon of the lower back"]),
             ("Diagnoses include a spinal contusion secondary to a fall on 9/1/16. X.", &["spinal contusion"]),
             ("He was treated for strain of muscle and or tendon of wrist, knee strain. X.", &["strain of muscle and or tendon of wrist", "knee strain"]),
+            (
+                "Diagnoses include major depressive disorder, single episode, moderate, and generalized anxiety disorder. X.",
+                &["major depressive disorder, single episode, moderate", "generalized anxiety disorder"],
+            ),
+            (
+                "Diagnoses include M54.5 low back pain, lumbar radiculopathy (M54.16). A code S33.5XXA is noted. X.",
+                &["M54.5 low back pain", "lumbar radiculopathy (M54.16)", "S33.5XXA"],
+            ),
             (
                 "Diagnoses include carpal tunnel syndrome, left upper limb; other synovitis and tenosynovitis, left hand; low back pain. X.",
                 &["carpal tunnel syndrome, left upper limb", "other synovitis and tenosynovitis, left hand", "low back pain"],
