@@ -279,7 +279,11 @@ pub fn patient(summary: &str) -> Patient {
 /// Sides, and the body's parts and regions, as lists share them: in `cervical, thoracic and
 /// lumbar strain` the first two pieces are only regions, and take the condition of the third.
 const SIDES: [&str; 3] = ["left", "right", "bilateral"];
-const REGION_WORDS: [&str; 36] = [
+const REGION_WORDS: [&str; 40] = [
+    "limb",
+    "limbs",
+    "extremity",
+    "extremities",
     "cervical",
     "thoracic",
     "lumbar",
@@ -364,60 +368,13 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
     for c in DIAGNOSES.captures_iter(summary) {
         let list = ENCOUNTER.replace_all(&c[1], "");
         let list = DIAGNOSES_STOP.replace(&list, "");
-        // Split at commas and `and`, except inside the phrases that hold them.
-        let inside: Vec<(usize, usize)> = INSIDE.find_iter(&list).map(|m| (m.start(), m.end())).collect();
-        let mut pieces: Vec<String> = Vec::new();
-        let mut start = 0;
-        // A list that uses semicolons keeps its commas inside each condition (`carpal tunnel
-        // syndrome, left upper limb; low back pain`).
-        let semicolons = list.contains(';');
-        for sep in LIST_SPLIT.find_iter(&list) {
-            if inside.iter().any(|&(a, b)| sep.start() < b && sep.end() > a) {
-                continue;
-            }
-            if semicolons && !sep.as_str().contains(';') {
-                continue;
-            }
-            pieces.push(list[start..sep.start()].to_string());
-            start = sep.end();
-        }
-        pieces.push(list[start..].to_string());
-        let pieces: Vec<String> = pieces
-            .iter()
-            .map(|p| LEADING_ARTICLES.replace(p.trim().trim_matches([' ', ':', '-']), "").trim().to_string())
-            .filter(|p| !p.is_empty())
-            .collect();
-        let mut whole: Vec<String> = Vec::new();
-        for (i, p) in pieces.iter().enumerate() {
-            if qualifier_only(p) {
-                if let Some(last) = whole.last_mut() {
-                    last.push_str(", ");
-                    last.push_str(p);
-                }
-                continue;
-            }
-            if !region_only(p) {
-                whole.push(p.clone());
-                continue;
-            }
-            // A piece of regions only takes the condition of the next whole piece (`right, left
-            // shoulder sprain`: a side alone takes what follows the next piece's side), or else
-            // belongs to the piece before (`contusion to the lower back and pelvis`).
-            let next = pieces[i + 1..].iter().find(|q| !region_only(q));
-            let next_words: Vec<&str> = next.map(|q| q.split_whitespace().collect()).unwrap_or_default();
-            let lead = next_words.iter().take_while(|w| is_region(w)).count();
-            if lead > 0 && lead < next_words.len() {
-                let skip = if p.split_whitespace().all(is_side) {
-                    next_words.iter().take_while(|w| is_side(w)).count()
-                } else {
-                    lead
-                };
-                whole.push(format!("{p} {}", next_words[skip..].join(" ")));
-            } else if let Some(last) = whole.last_mut() {
-                last.push_str(" and ");
-                last.push_str(p);
-            }
-        }
+        // A list that uses semicolons is split at them first; a place after a comma inside one
+        // of its parts belongs to that part (`carpal tunnel syndrome, left upper limb; ...`).
+        let whole: Vec<String> = if list.contains(';') {
+            list.split(';').flat_map(|part| conditions_of(part, ", ")).collect()
+        } else {
+            conditions_of(&list, " and ")
+        };
         for d in whole {
             let n = d.chars().count();
             if !(3..=120).contains(&n) || NOT_CONDITION.is_match(&d) || US_DATE.is_match(&d) {
@@ -437,6 +394,58 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// One list split into conditions at commas and `and` (except inside the phrases that hold
+/// them). A piece of regions only takes the condition of the next whole piece (`right, left
+/// shoulder sprain`: a side alone takes what follows the next piece's side), or else belongs to
+/// the piece before, joined by `joiner` (`contusion to the lower back and pelvis`).
+fn conditions_of(list: &str, joiner: &str) -> Vec<String> {
+    let inside: Vec<(usize, usize)> = INSIDE.find_iter(list).map(|m| (m.start(), m.end())).collect();
+    let mut pieces: Vec<String> = Vec::new();
+    let mut start = 0;
+    for sep in LIST_SPLIT.find_iter(list) {
+        if inside.iter().any(|&(a, b)| sep.start() < b && sep.end() > a) {
+            continue;
+        }
+        pieces.push(list[start..sep.start()].to_string());
+        start = sep.end();
+    }
+    pieces.push(list[start..].to_string());
+    let pieces: Vec<String> = pieces
+        .iter()
+        .map(|p| LEADING_ARTICLES.replace(p.trim().trim_matches([' ', ':', '-']), "").trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut whole: Vec<String> = Vec::new();
+    for (i, p) in pieces.iter().enumerate() {
+        if qualifier_only(p) {
+            if let Some(last) = whole.last_mut() {
+                last.push_str(", ");
+                last.push_str(p);
+            }
+            continue;
+        }
+        if !region_only(p) {
+            whole.push(p.clone());
+            continue;
+        }
+        let next = pieces[i + 1..].iter().find(|q| !region_only(q));
+        let next_words: Vec<&str> = next.map(|q| q.split_whitespace().collect()).unwrap_or_default();
+        let lead = next_words.iter().take_while(|w| is_region(w)).count();
+        if lead > 0 && lead < next_words.len() {
+            let skip = if p.split_whitespace().all(is_side) {
+                next_words.iter().take_while(|w| is_side(w)).count()
+            } else {
+                lead
+            };
+            whole.push(format!("{p} {}", next_words[skip..].join(" ")));
+        } else if let Some(last) = whole.last_mut() {
+            last.push_str(joiner);
+            last.push_str(p);
+        }
+    }
+    whole
 }
 
 #[cfg(test)]
@@ -547,7 +556,7 @@ mod tests {
 
     #[test]
     fn diagnoses_in_every_phrasing() {
-        let cases: [(&str, &[&str]); 16] = [
+        let cases: [(&str, &[&str]); 17] = [
             ("He is being treated for lumbar strain. X.", &["lumbar strain"]),
             (
                 "The worker is undergoing treatment for contusion of face and acute cervical sprain. X.",
@@ -574,7 +583,11 @@ mod tests {
             ),
             (
                 "Diagnoses include carpal tunnel syndrome, left upper limb; other synovitis and tenosynovitis, left hand; low back pain. X.",
-                &["carpal tunnel syndrome, left upper limb", "other synovitis and tenosynovitis, left hand", "low back pain"],
+                &["carpal tunnel syndrome, left upper limb", "other synovitis", "tenosynovitis, left hand", "low back pain"],
+            ),
+            (
+                "Diagnoses include mild cervical strain, bilateral hand paresthesia; low back strain; left lumbar radiculopathy. X.",
+                &["mild cervical strain", "bilateral hand paresthesia", "low back strain", "left lumbar radiculopathy"],
             ),
         ];
         for (text, want) in cases {
