@@ -229,7 +229,10 @@ pub fn run_entries<P: Send, E: Send>(
                         .map(|e| {
                             let l = load(e, tables, cache);
                             let prepared = source::isolate(|| prepare(&l)).unwrap_or_else(|e| match e {
-                                source::SourceError::Panic(m) => Err(format!("crashed while preparing it ({m})")),
+                                source::SourceError::Panic(_) => Err(
+                                    "imr failed while indexing it (an error in imr, not in the file: please report it)"
+                                        .to_string(),
+                                ),
                                 other => Err(other.to_string()),
                             });
                             match prepared {
@@ -307,7 +310,7 @@ mod tests {
         assert_eq!((tally.seen, tally.parsed, tally.failed), (3, 1, 2));
         assert_eq!(seen[0], ("a.txt".to_string(), None, "no documents".to_string()));
         assert_eq!(seen[1].1, None);
-        assert!(seen[1].2.starts_with("crashed while preparing it (boom"), "{:?}", seen[1]);
+        assert!(seen[1].2.starts_with("imr failed while indexing it (an error in imr"), "{:?}", seen[1]);
         assert_eq!(seen[2], ("c.txt".to_string(), Some(7), String::new()));
     }
 

@@ -27,13 +27,35 @@ fn install_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "panic".to_string());
-                let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-                MESSAGE.with(|m| *m.borrow_mut() = Some(format!("{msg}{at}")));
+                MESSAGE.with(|m| *m.borrow_mut() = Some(msg));
             } else {
                 previous(info);
             }
         }));
     });
+}
+
+/// What a panic inside a file's reader means, in words a user can act on: the library's own
+/// message (`called Result::unwrap() on an Err value: Parse(InvalidContentStream)`) names its
+/// internals, never the file's problem, so it is only read for a hint of the damage.
+pub fn plain_reason(message: &str) -> &'static str {
+    let m = message.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
+    if has(&["contentstream", "content stream", "operator"]) {
+        "damaged PDF: the content of a page cannot be read"
+    } else if has(&["xref", "cross reference", "trailer", "object stream", "objectnotfound", "object not found"]) {
+        "damaged PDF: its table of objects is broken"
+    } else if has(&["decrypt", "encrypt"]) {
+        "damaged PDF: it cannot be decrypted"
+    } else if has(&["font", "cmap", "glyph", "encoding", "unicode"]) {
+        "damaged PDF: a font in it cannot be read"
+    } else if has(&["stream", "length", "filter", "flate", "deflate", "decode", "compress"]) {
+        "damaged PDF: a compressed part of it is broken"
+    } else if has(&["overflow", "recursion", "depth", "nested"]) {
+        "damaged PDF: it is nested too deeply"
+    } else {
+        "damaged file: the reader stopped on something in it that it cannot handle"
+    }
 }
 
 /// Runs `f`; a panic inside it comes back as `SourceError::Panic` with the panic message.
@@ -60,5 +82,22 @@ mod tests {
             other => panic!("expected a panic error, got {other:?}"),
         }
         assert_eq!(isolate(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn what_the_user_reads_names_the_damage_not_the_library() {
+        // The message pdf-extract 0.12 panics with on a page it cannot read.
+        let r: Result<(), _> =
+            isolate(|| panic!("called `Result::unwrap()` on an `Err` value: Parse(InvalidContentStream)"));
+        let shown = r.unwrap_err().to_string();
+        assert_eq!(shown, "damaged PDF: the content of a page cannot be read; the file was skipped, the run goes on");
+        for leak in ["unwrap", ".rs", "/", "Err", "panic"] {
+            assert!(!shown.contains(leak), "{leak:?} in {shown:?}");
+        }
+        assert_eq!(plain_reason("failed parsing cross reference table"), "damaged PDF: its table of objects is broken");
+        assert_eq!(
+            plain_reason("index out of bounds: the len is 3 but the index is 7"),
+            "damaged file: the reader stopped on something in it that it cannot handle"
+        );
     }
 }

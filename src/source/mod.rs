@@ -23,7 +23,8 @@ pub enum SourceError {
     Password,
     #[error("PDF has no text layer (scanned image?); OCR is not supported")]
     NoText,
-    #[error("crashed while reading ({0}); the file was skipped, the run goes on")]
+    /// A panic inside the reader: its message, kept for a hint of the damage, never shown.
+    #[error("{}; the file was skipped, the run goes on", isolate::plain_reason(.0))]
     Panic(String),
 }
 

@@ -285,3 +285,56 @@ fn a_full_disk_stops_the_run_with_a_message_and_keeps_the_last_commit() {
     assert!(matches!(search.status.code(), Some(0 | 1)), "the last commit stays searchable: {}", stderr(&search));
     assert!(json_lines(&search).len() >= 20, "at least the first run's decisions are there");
 }
+
+/// A one-page PDF whose page content is `content` (offsets and xref written right).
+fn one_page_pdf(content: &[u8]) -> Vec<u8> {
+    let objects: [Vec<u8>; 5] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        [format!("<< /Length {} >>\nstream\n", content.len()).as_bytes(), content, b"\nendstream"].concat(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn a_pdf_the_library_stops_on_fails_alone_with_a_reason_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200,000 nested arrays in a page's content: pdf-extract stops on it with a panic.
+    let deep = [b"BT ".as_slice(), &b"[".repeat(200_000), b" ET"].concat();
+    std::fs::write(dir.path().join("deep.pdf"), one_page_pdf(&deep)).unwrap();
+    std::fs::copy(repo().join("data/letters/c-2016/CM16-0923587.txt"), dir.path().join("good.txt")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_imr")).args(["parse"]).arg(dir.path()).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let line = err.lines().find(|l| l.contains("deep.pdf")).unwrap_or_else(|| panic!("no line for deep.pdf in {err}"));
+    assert!(
+        line.ends_with(
+            "deep.pdf: damaged PDF: the content of a page cannot be read; the file was skipped, the run goes on"
+        ),
+        "{line}"
+    );
+    for leak in ["unwrap", ".rs:", "registry", "Err(", "panicked"] {
+        assert!(!err.contains(leak), "{leak:?} in {err}");
+    }
+    assert!(err.contains("2 files seen: 1 parsed, 0 skipped, 1 failed"), "{err}");
+    assert_eq!(json_lines(&out).len(), 1, "the good letter is read");
+}
