@@ -338,3 +338,34 @@ fn a_pdf_the_library_stops_on_fails_alone_with_a_reason_in_plain_words() {
     assert!(err.contains("2 files seen: 1 parsed, 0 skipped, 1 failed"), "{err}");
     assert_eq!(json_lines(&out).len(), 1, "the good letter is read");
 }
+
+#[test]
+fn a_page_whose_parent_is_itself_fails_at_once_instead_of_stalling_the_run() {
+    // Found by the `pdf` fuzz target: pdf-extract follows /Parent for inherited resources
+    // without end, so before the fix this file kept `imr parse` busy forever.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = one_page_pdf(b"BT /F1 11 Tf 72 720 Td (Lumbar MRI: Upheld) Tj ET");
+    let text = String::from_utf8_lossy(&pdf).replace("/Parent 2 0 R", "/Parent 3 0 R");
+    assert!(text.contains("/Parent 3 0 R"));
+    std::fs::write(dir.path().join("loop.pdf"), text.as_bytes()).unwrap();
+    std::fs::copy(repo().join("data/letters/c-2016/CM16-0923587.txt"), dir.path().join("good.txt")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imr"))
+        .args(["parse"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("imr parse did not finish within 60 s on a page whose parent is itself");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("loop.pdf: PDF: damaged: its page tree loops back on itself"), "{err}");
+    assert!(err.contains("2 files seen: 1 parsed, 0 skipped, 1 failed"), "{err}");
+}
