@@ -40,9 +40,10 @@ const FACTOR: u64 = 10;
 /// Words checked per query.
 const MAX_WORDS: usize = 5;
 
-struct Automaton(DFA);
+/// One Levenshtein automaton, built once per word and shared by every dictionary searched.
+struct Automaton<'a>(&'a DFA);
 
-impl tantivy_fst::Automaton for Automaton {
+impl tantivy_fst::Automaton for Automaton<'_> {
     type State = u32;
     fn start(&self) -> u32 {
         self.0.initial_state()
@@ -78,8 +79,7 @@ fn near_stems(store: &Store, searcher: &Searcher, stem: &str) -> Vec<(String, u8
     for field in FIELDS.iter().filter_map(|f| schema.get_field(f).ok()) {
         for segment in searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else { continue };
-            let automaton = Automaton(LevenshteinAutomatonBuilder::new(edits, true).build_dfa(stem));
-            let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else { continue };
+            let Ok(mut stream) = inverted.terms().search(Automaton(&dfa)).into_stream() else { continue };
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
                 if term == stem {
