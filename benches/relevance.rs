@@ -45,7 +45,8 @@ fn index(corpus: &PathBuf) -> Store {
     let store = Store::in_ram();
     let mut writer: tantivy::IndexWriter = store.index.writer(100_000_000).expect("writer");
     let tables = Tables::builtin();
-    let tally = ingest::run(std::slice::from_ref(corpus), 0, &tables, |loaded| -> Result<(), ()> {
+    let extractor = imr_search::source::Extractor::InProcess;
+    let tally = ingest::run(std::slice::from_ref(corpus), 0, &tables, &extractor, |loaded| -> Result<(), ()> {
         match loaded {
             Loaded::Letter { path, format, letter, .. } => {
                 let docs = imr_search::document::documents(

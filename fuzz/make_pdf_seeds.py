@@ -3,8 +3,14 @@
 letter, and the damaged forms the reader must fail alone on (deep nesting, a reference loop,
 a /Length that lies, a truncated xref, a page tree that cites itself, a page that is its own
 parent, no text).
-Run from fuzz/: `python3 make_pdf_seeds.py`. The project's own PDFs are copied in too."""
-import pathlib, shutil
+Run from fuzz/: `python3 make_pdf_seeds.py`. The project's own PDFs are copied in too.
+
+`python3 make_pdf_seeds.py --hostile DIR` writes instead the files that go past any limit,
+for trying `imr index` on (BENCHMARKS.md): a slow page (forms drawing forms, 20^7 times), a
+memory-hungry page (90 KB that unpack to 45 MB of drawing operations), and a form that draws
+itself (the reader recurses until its stack overflows). They are not fuzz seeds: read in the
+fuzzing process they would stop it at once."""
+import pathlib, shutil, sys, zlib
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "corpus" / "pdf"
@@ -24,14 +30,14 @@ def pdf(objects, root=1):
     return bytes(out)
 
 
-def page(content, length=None, kids=b"[3 0 R]"):
+def page(content, length=None, kids=b"[3 0 R]", extra=b""):
     n = len(content) if length is None else length
     return pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids " + kids + b" /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % n + content + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (n, extra) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
 
@@ -57,6 +63,41 @@ seeds["reference-loop.pdf"] = pdf([
     b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
     b"4 0 R",
 ])
+
+
+def stream(content, extra=b""):
+    return b"<< /Length %d%s >>\nstream\n" % (len(content), extra) + content + b"\nendstream"
+
+
+def with_forms(content, forms):
+    """A one-page PDF drawing `content`, with form XObjects /X0, /X1 ... holding `forms`."""
+    names = b" ".join(b"/X%d %d 0 R" % (i, 6 + i) for i in range(len(forms)))
+    resources = b"<< /Font << /F1 5 0 R >> /XObject << " + names + b" >> >>"
+    form = b" /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources " + resources
+    return pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + resources + b" >>",
+        stream(content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ] + [stream(body, form) for body in forms])
+
+
+if sys.argv[1:2] == ["--hostile"]:
+    out = pathlib.Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    depth = 8
+    slow = [(b"/X%d Do " % (i + 1)) * 20 for i in range(depth - 1)] + [b"BT ET"]
+    hungry = zlib.compress(b"1 0 0 1 0 0 cm\n" * 3_000_000, 9)
+    hostile = {
+        "slow.pdf": with_forms(b"/X0 Do", slow),
+        "hungry.pdf": page(hungry, extra=b" /Filter /FlateDecode"),
+        "recursive.pdf": with_forms(b"/X0 Do", [b"/X0 Do"]),
+    }
+    for name, data in hostile.items():
+        (out / name).write_bytes(data)
+    print(f"{len(hostile)} hostile PDFs in {out}")
+    sys.exit(0)
 
 OUT.mkdir(parents=True, exist_ok=True)
 for name, data in seeds.items():

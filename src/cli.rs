@@ -83,6 +83,32 @@ pub enum Command {
     /// Time searches and reports inside one process (for benches/scale.py).
     #[command(hide = true)]
     Bench(BenchArgs),
+
+    /// Read PDFs handed over on stdin, within a memory limit (started by `parse` and `index`).
+    #[command(hide = true, name = "extract-worker")]
+    ExtractWorker(ExtractWorkerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractWorkerArgs {
+    /// Megabytes of memory the worker may take beyond what it holds when it starts.
+    #[arg(long, value_name = "MB")]
+    pub memory: u64,
+}
+
+/// How long and how much memory one PDF may take to read (`parse` and `index`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct FileLimits {
+    /// Seconds one PDF may take to read; a file that takes longer fails alone and the run
+    /// goes on (real letters take well under a second).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub file_timeout: u64,
+
+    /// Megabytes of memory one PDF may take to read; a file that needs more fails alone
+    /// (real letters need under 20 MB). Default for `index`: 30% of --memory shared by the
+    /// threads (at most 256 MB each); for `parse`: 256 MB.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(16..))]
+    pub file_memory: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +215,9 @@ pub struct ParseArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+
+    #[command(flatten)]
+    pub limits: FileLimits,
 }
 
 #[derive(Debug, clap::Args)]
@@ -215,13 +244,23 @@ pub struct IndexArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Memory budget in megabytes (MB). Half goes to the index writer's in-memory segments,
-    /// which are written out when full; the rest covers the letters being read and parsed
-    /// (two batches of 256), merges, and the list of indexed files an update compares
-    /// against (about 250 bytes a letter). A larger budget means fewer, larger segments and
-    /// less merging.
+    /// Memory budget in megabytes (MB), the PDF readers included. Half goes to the index
+    /// writer's in-memory segments, which are written out when full; 30% to the processes
+    /// that read PDFs (one a thread, see --file-memory); the rest covers the letters being
+    /// read and parsed (two batches of 256), merges, and the list of indexed files an update
+    /// compares against (about 250 bytes a letter). A larger budget means fewer, larger
+    /// segments and less merging.
     #[arg(long, value_name = "MB", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(64..))]
     pub memory: u64,
+
+    #[command(flatten)]
+    pub limits: FileLimits,
+
+    /// Read again the files that failed in an earlier run. Without it, a file that failed
+    /// (damaged, too slow, too large) is not read again until it changes, or until imr or
+    /// the limit it failed on changes; `imr verify FOLDER` lists them.
+    #[arg(long)]
+    pub retry_failed: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -7,7 +7,7 @@
 use crate::catalog::{self, FileStamp};
 use crate::cli::IndexArgs;
 use crate::document;
-use crate::ingest::{self, Loaded, TextCache};
+use crate::ingest::{self, Loaded, Reading, TextCache};
 use crate::schema::{Fields, NO_ITEM_OUTCOME};
 use crate::source::walk::{self, Entry};
 use crate::store::{self, Stamp, Store};
@@ -29,6 +29,10 @@ use tantivy::{Index, IndexWriter, TantivyError, Term};
 /// the rest covers the letters being read and parsed (two batches), merges and the list of
 /// indexed files an incremental run compares against.
 const WRITER_SHARE: f64 = 0.5;
+/// The share of `--memory` given to the processes that read PDFs (one per thread), and the
+/// most each gets when --file-memory is not given.
+const READER_SHARE: f64 = 0.3;
+const READER_MAX_MB: u64 = 256;
 /// tantivy's least memory per indexing thread.
 const WRITER_MIN_PER_THREAD: usize = 15 << 20;
 /// Commit at least this often while letters keep coming.
@@ -39,8 +43,11 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
     let target = args.index.clone().unwrap_or_else(store::default_location);
     let user = UserTables::load()?;
     let cache = TextCache { dir: cache_dir(&target) };
+    let per_reader = (args.memory as f64 * READER_SHARE / super::threads(args.threads) as f64) as u64;
+    let extractor = super::extractor(&args.limits, per_reader.clamp(16, READER_MAX_MB))?;
+    let how = Reading { extractor: &extractor, cache: Some(&cache), retry_failed: args.retry_failed };
     if !args.rebuild {
-        return index_into(&target, args, &user, &cache, started);
+        return index_into(&target, args, &user, how, started);
     }
     // Build beside the old index, holding its writer lock so nobody else changes it meanwhile.
     let fresh = sibling(&target, "rebuild");
@@ -54,7 +61,7 @@ pub fn run(args: &IndexArgs) -> anyhow::Result<u8> {
     if fresh.exists() {
         std::fs::remove_dir_all(&fresh).with_context(|| format!("cannot remove the unfinished {}", fresh.display()))?;
     }
-    let code = index_into(&fresh, args, &user, &cache, started)?;
+    let code = index_into(&fresh, args, &user, how, started)?;
     drop(old_lock);
     let old = sibling(&target, "old");
     if target.exists() {
@@ -130,13 +137,7 @@ struct Changes {
     commits: u64,
 }
 
-fn index_into(
-    path: &Path,
-    args: &IndexArgs,
-    user: &UserTables,
-    cache: &TextCache,
-    started: Instant,
-) -> anyhow::Result<u8> {
+fn index_into(path: &Path, args: &IndexArgs, user: &UserTables, how: Reading, started: Instant) -> anyhow::Result<u8> {
     let store = Store::open_or_create(path)?;
     let mut writer = lock(&store.index, path, args.memory)?;
     let fields = store.fields;
@@ -184,7 +185,7 @@ fn index_into(
         entries,
         args.threads.unwrap_or(0),
         &user.tables(),
-        Some(cache),
+        how,
         // Documents are built on the workers: the letter's identity and its documents.
         |loaded| match loaded {
             Loaded::Letter { path: file, format, facts, letter } => {
@@ -271,7 +272,7 @@ fn index_into(
 
     let reader = store.reader()?;
     let searcher = reader.searcher();
-    if cache.dir.exists() {
+    if let Some(cache) = how.cache.filter(|c| c.dir.exists()) {
         let after = catalog::letters(&searcher)?;
         let keep: HashSet<String> = after.into_values().map(|s: FileStamp| s.hash).collect();
         cache.prune(&keep);

@@ -11,7 +11,9 @@ mod show;
 mod similar;
 mod verify;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, FileLimits};
+use crate::source::{worker, Extractor};
+use anyhow::Context;
 
 /// Runs the command; the `u8` is the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -26,5 +28,27 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Report(cmd) => report::run(&cmd),
         Command::Gen(args) => gen::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::ExtractWorker(args) => {
+            crate::source::worker::worker_main(args.memory)?;
+            Ok(0)
+        }
+    }
+}
+
+/// How `parse` and `index` read PDFs: in worker processes, each file within the limits
+/// (`default_memory_mb` when --file-memory is not given).
+fn extractor(limits: &FileLimits, default_memory_mb: u64) -> anyhow::Result<Extractor> {
+    let limits = worker::Limits {
+        time: std::time::Duration::from_secs(limits.file_timeout),
+        memory_mb: limits.file_memory.unwrap_or(default_memory_mb),
+    };
+    Extractor::workers(limits).context("cannot find imr's own program file (to start its PDF readers)")
+}
+
+/// The threads a run uses when `-j` says `threads` (0 or none: one per core).
+fn threads(threads: Option<usize>) -> usize {
+    match threads {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     }
 }

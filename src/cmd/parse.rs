@@ -16,32 +16,37 @@ struct Record<'a> {
     letter: &'a Letter,
 }
 
+/// The memory one PDF may take to read when --file-memory is not given.
+const PARSE_FILE_MEMORY_MB: u64 = 256;
+
 pub fn run(args: &ParseArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let user = crate::tables::UserTables::load()?;
-    let result = ingest::run(&args.paths, args.threads.unwrap_or(0), &user.tables(), |loaded| -> io::Result<()> {
-        match loaded {
-            Loaded::Letter { path, format, mut letter, .. } => {
-                if !args.text && letter.layout != Layout::Unknown {
-                    letter.text.clear();
+    let extractor = super::extractor(&args.limits, PARSE_FILE_MEMORY_MB)?;
+    let result =
+        ingest::run(&args.paths, args.threads.unwrap_or(0), &user.tables(), &extractor, |loaded| -> io::Result<()> {
+            match loaded {
+                Loaded::Letter { path, format, mut letter, .. } => {
+                    if !args.text && letter.layout != Layout::Unknown {
+                        letter.text.clear();
+                    }
+                    let record = Record { path: path.display().to_string(), format: format.as_str(), letter: &letter };
+                    serde_json::to_writer(&mut out, &record)?;
+                    out.write_all(b"\n")?;
                 }
-                let record = Record { path: path.display().to_string(), format: format.as_str(), letter: &letter };
-                serde_json::to_writer(&mut out, &record)?;
-                out.write_all(b"\n")?;
+                Loaded::Skipped { path, reason } => {
+                    out.flush()?;
+                    eprintln!("imr: {}: skipped: {reason}", path.display());
+                }
+                Loaded::Failed { path, reason } => {
+                    out.flush()?;
+                    eprintln!("imr: {}: {reason}", path.display());
+                }
             }
-            Loaded::Skipped { path, reason } => {
-                out.flush()?;
-                eprintln!("imr: {}: skipped: {reason}", path.display());
-            }
-            Loaded::Failed { path, reason } => {
-                out.flush()?;
-                eprintln!("imr: {}: {reason}", path.display());
-            }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
     let tally = result?;
     out.flush()?;
     eprintln!("imr: {}", summary(&tally, started.elapsed().as_secs_f64()));

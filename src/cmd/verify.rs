@@ -2,7 +2,7 @@
 
 use crate::catalog;
 use crate::cli::VerifyArgs;
-use crate::ingest;
+use crate::ingest::{self, TextCache};
 use crate::source::{self, walk, Source};
 use crate::store::{self, Store};
 use std::collections::HashSet;
@@ -47,7 +47,9 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
 
     let roots: Vec<std::path::PathBuf> =
         args.paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
-    let (mut new, mut changed, mut gone, mut walk_errors) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let cache = TextCache { dir: super::index::cache_dir(&path) };
+    let (mut new, mut changed, mut gone, mut failed, mut walk_errors) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen = HashSet::new();
     let mut files = 0u64;
     for entry in walk::walk(&args.paths) {
@@ -61,8 +63,11 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
                 match indexed.get(&key) {
                     Some(stamp) if stale(stamp) => changed.push(key.clone()),
                     Some(_) => {}
-                    None if is_letter(&p) => new.push(key.clone()),
-                    None => {}
+                    None => match remembered_failure(&p, &cache) {
+                        Some(reason) => failed.push(format!("{key}: {reason}")),
+                        None if is_letter(&p) => new.push(key.clone()),
+                        None => {}
+                    },
                 }
                 seen.insert(key);
             }
@@ -71,16 +76,17 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
         }
     }
     gone.extend(catalog::gone(&indexed, &seen, &roots).into_iter().map(str::to_string));
-    for list in [&mut new, &mut changed, &mut gone] {
+    for list in [&mut new, &mut changed, &mut gone, &mut failed] {
         list.sort();
     }
     println!(
-        "folders: {files} letter files; {} not in the index, {} changed since indexed, {} indexed but gone",
+        "folders: {files} letter files; {} not in the index, {} changed since indexed, {} indexed but gone, {} failed when indexed",
         new.len(),
         changed.len(),
-        gone.len()
+        gone.len(),
+        failed.len()
     );
-    for (what, list) in [("not in the index", &new), ("changed", &changed), ("gone", &gone)] {
+    for (what, list) in [("not in the index", &new), ("changed", &changed), ("gone", &gone), ("failed", &failed)] {
         for p in list.iter().take(LIST) {
             println!("  {what}: {p}");
         }
@@ -92,13 +98,26 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
         eprintln!("imr: {e}");
     }
     if new.is_empty() && changed.is_empty() && gone.is_empty() {
-        println!("the index is up to date");
+        if failed.is_empty() {
+            println!("the index is up to date");
+        } else {
+            println!(
+                "the index is up to date; the {} that failed are not read again until they change (`imr index --retry-failed` reads them)",
+                if failed.len() == 1 { "file".to_string() } else { format!("{} files", failed.len()) }
+            );
+        }
         Ok(if walk_errors.is_empty() { 0 } else { 2 })
     } else {
         let folders: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         println!("the index is out of date: run `imr index {}`", folders.join(" "));
         Ok(1)
     }
+}
+
+/// Why `imr index` failed on this file's content in an earlier run, if it did.
+fn remembered_failure(p: &Path, cache: &TextCache) -> Option<String> {
+    let bytes = std::fs::read(p).ok()?;
+    cache.failure(&ingest::sha256_hex(&bytes)).map(|f| f.reason)
 }
 
 /// A file that `imr index` would index (not empty, not binary, not too large). PDFs count as

@@ -5,6 +5,7 @@ mod decode;
 mod isolate;
 mod pdf;
 pub mod walk;
+pub mod worker;
 
 pub use decode::decode_text;
 pub use isolate::isolate;
@@ -17,15 +18,70 @@ use thiserror::Error;
 pub enum SourceError {
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
-    #[error("PDF: {0}")]
+    /// What is wrong with a PDF, in plain words.
+    #[error("{0}")]
     Pdf(String),
     #[error("PDF is password-protected (only the empty password is tried)")]
     Password,
     #[error("PDF has no text layer (scanned image?); OCR is not supported")]
     NoText,
     /// A panic inside the reader: its message, kept for a hint of the damage, never shown.
-    #[error("{}; the file was skipped, the run goes on", isolate::plain_reason(.0))]
+    #[error("{}", isolate::plain_reason(.0))]
     Panic(String),
+    /// Reading it took longer than the time limit (seconds).
+    #[error("took longer than {0} s to read (the limit is --file-timeout)")]
+    TooSlow(u64),
+    /// Reading it needed more memory than the limit (MB).
+    #[error("needed more than {0} MB of memory to read (the limit is --file-memory)")]
+    TooMuchMemory(u64),
+    /// The reader process died on it (a crash, not a limit), in plain words.
+    #[error("{0}")]
+    Crashed(String),
+    /// The reader process was killed by something else (the system, out of memory?).
+    #[error("{0}")]
+    Killed(String),
+    /// No reader process could be started.
+    #[error("cannot start imr's PDF reader: {0}")]
+    Start(String),
+}
+
+impl SourceError {
+    /// Whether the failure comes from the file's content (and will come again from the same
+    /// bytes), not from the machine: such failures are remembered, so as not to read the file
+    /// again until it changes.
+    pub fn is_the_files(&self) -> bool {
+        !matches!(self, SourceError::Io(_) | SourceError::Killed(_) | SourceError::Start(_))
+    }
+}
+
+/// How PDFs are read: in this process (a panic fails the file; a hang, runaway memory or a
+/// stack overflow does not stop there), or in worker processes, each file within limits.
+pub enum Extractor {
+    InProcess,
+    Workers(worker::Pool),
+}
+
+impl Extractor {
+    /// Worker processes running `imr` itself, with these limits.
+    pub fn workers(limits: worker::Limits) -> std::io::Result<Extractor> {
+        Ok(Extractor::Workers(worker::Pool::new(std::env::current_exe()?, limits)))
+    }
+
+    /// The limits each file is read within, if any.
+    pub fn limits(&self) -> Option<worker::Limits> {
+        match self {
+            Extractor::InProcess => None,
+            Extractor::Workers(pool) => Some(pool.limits()),
+        }
+    }
+
+    /// [`from_bytes`], with PDFs read the chosen way (text files are always read here).
+    pub fn read_bytes(&self, bytes: &[u8]) -> Result<Source, SourceError> {
+        match self {
+            Extractor::Workers(pool) if sniff(bytes) == Kind::Pdf => pool.extract(bytes),
+            _ => isolate(|| from_bytes(bytes))?,
+        }
+    }
 }
 
 /// What reading a file gave.
@@ -69,28 +125,38 @@ pub fn read(path: &Path) -> Result<Source, SourceError> {
     isolate(|| from_bytes(&bytes))?
 }
 
+/// What a file's first bytes say it is.
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    Binary(&'static str),
+    Pdf,
+    Text,
+}
+
+fn sniff(bytes: &[u8]) -> Kind {
+    if bytes.is_empty() {
+        Kind::Empty
+    } else if let Some(kind) = binary_signature(bytes) {
+        Kind::Binary(kind)
+    } else if is_pdf(bytes) {
+        Kind::Pdf
+    } else {
+        Kind::Text
+    }
+}
+
 /// [`read`] for bytes already in memory.
 pub fn from_bytes(bytes: &[u8]) -> Result<Source, SourceError> {
-    if bytes.is_empty() {
-        return Ok(Source::Skip("empty file".to_string()));
-    }
-    if let Some(kind) = binary_signature(bytes) {
-        return Ok(Source::Skip(format!("not a letter: {kind} data")));
-    }
-    if is_pdf(bytes) {
-        let text = pdf::extract(bytes)?;
-        if text.trim().is_empty() {
-            return Err(SourceError::NoText);
-        }
-        return Ok(Source::Text { text, from: Format::Pdf });
-    }
-    match decode_text(bytes) {
-        Some((text, from)) if text.trim().is_empty() => {
-            let _ = from;
-            Ok(Source::Skip("blank file (whitespace only)".to_string()))
-        }
-        Some((text, from)) => Ok(Source::Text { text, from }),
-        None => Ok(Source::Skip("not a letter: binary data".to_string())),
+    match sniff(bytes) {
+        Kind::Empty => Ok(Source::Skip("empty file".to_string())),
+        Kind::Binary(kind) => Ok(Source::Skip(format!("not a letter: {kind} data"))),
+        Kind::Pdf => Ok(Source::Text { text: pdf::extract(bytes)?, from: Format::Pdf }),
+        Kind::Text => match decode_text(bytes) {
+            Some((text, _)) if text.trim().is_empty() => Ok(Source::Skip("blank file (whitespace only)".to_string())),
+            Some((text, from)) => Ok(Source::Text { text, from }),
+            None => Ok(Source::Skip("not a letter: binary data".to_string())),
+        },
     }
 }
 

@@ -1,6 +1,7 @@
 mod browser;
 mod env;
 mod generator;
+mod hostile;
 mod index_search;
 mod parse_cli;
 mod real_corpus;

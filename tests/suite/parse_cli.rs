@@ -18,8 +18,8 @@ fn a_folder_of_bad_files_is_fully_accounted_for() {
         assert!(err.lines().any(|l| l.starts_with(&line)), "no line starting {line:?} in\n{err}");
         assert_eq!(err.matches(&format!("{}:", p.display())).count(), 1, "{file} reported more than once\n{err}");
     };
-    expect_line("broken.pdf", "PDF: ");
-    expect_line("truncated.pdf", "PDF: ");
+    expect_line("broken.pdf", "damaged PDF: ");
+    expect_line("truncated.pdf", "damaged PDF: ");
     expect_line("password.pdf", "PDF is password-protected");
     expect_line("jpeg-named.pdf", "skipped: not a letter: JPEG image data");
     expect_line("jpeg-named.txt", "skipped: not a letter: JPEG image data");
