@@ -14,10 +14,10 @@ use super::{Format, Source, SourceError};
 use serde::{Deserialize, Serialize};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::{mpsc, Mutex};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The hidden subcommand a worker runs.
 pub const WORKER_COMMAND: &str = "extract-worker";
@@ -48,7 +48,9 @@ pub struct Pool {
 struct Worker {
     child: Child,
     input: ChildStdin,
-    replies: mpsc::Receiver<Reply>,
+    /// Its replies, read on the thread that hands it the file (a thread of its own to read
+    /// them would cost a wake-up per file, measured at up to 20% of the run on this VM).
+    output: BufReader<ChildStdout>,
     /// What the worker wrote to stderr (only a dying worker writes there), read to its end.
     stderr: JoinHandle<String>,
 }
@@ -67,16 +69,22 @@ impl Pool {
     /// hand over the bytes), whatever the file holds.
     pub fn extract(&self, bytes: &[u8]) -> Result<Source, SourceError> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let start = || self.start().map_err(|e| SourceError::Start(e.to_string()));
         let mut worker = match idle {
             Some(w) => w,
-            None => self.start().map_err(|e| SourceError::Start(e.to_string()))?,
+            None => start()?,
         };
-        let reply = match worker.send(bytes) {
-            Ok(()) => worker.replies.recv_timeout(self.limits.time),
-            Err(_) => Err(mpsc::RecvTimeoutError::Disconnected), // it died between two files
-        };
-        match reply {
-            Ok(reply) => {
+        if worker.send(bytes).is_err() {
+            // An idle worker that is gone (not this file's doing): a fresh one gets the file.
+            let _ = worker.reap();
+            worker = start()?;
+            if worker.send(bytes).is_err() {
+                let (status, stderr) = worker.reap();
+                return Err(death(status, &stderr, self.limits));
+            }
+        }
+        match worker.reply_within(self.limits.time) {
+            Answer::Reply(reply) => {
                 self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(worker);
                 match reply {
                     Reply::Text(text) => Ok(Source::Text { text, from: Format::Pdf }),
@@ -84,11 +92,11 @@ impl Pool {
                     Reply::Failed(reason) => Err(SourceError::Pdf(reason)),
                 }
             }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
+            Answer::Late => {
                 worker.end();
                 Err(SourceError::TooSlow(self.limits.time.as_secs().max(1)))
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
+            Answer::Gone => {
                 let (status, stderr) = worker.reap();
                 Err(death(status, &stderr, self.limits))
             }
@@ -112,23 +120,13 @@ impl Pool {
             let _ = child.wait();
             return Err(io::Error::other("no pipes to the worker"));
         };
-        let (send, replies) = mpsc::channel();
-        std::thread::Builder::new().name("imr-worker-out".into()).spawn(move || {
-            for line in BufReader::new(output).lines() {
-                let Ok(line) = line else { break };
-                let Ok(reply) = serde_json::from_str::<Reply>(&line) else { break };
-                if send.send(reply).is_err() {
-                    break;
-                }
-            }
-        })?;
         let stderr = std::thread::Builder::new().name("imr-worker-err".into()).spawn(move || {
             let mut all = Vec::new();
             let _ = errors.read_to_end(&mut all);
             let keep = all.len().saturating_sub(4096);
             String::from_utf8_lossy(&all[keep..]).into_owned()
         })?;
-        Ok(Worker { child, input, replies, stderr })
+        Ok(Worker { child, input, output: BufReader::new(output), stderr })
     }
 }
 
@@ -140,7 +138,52 @@ impl Drop for Pool {
     }
 }
 
+/// What came back for a file.
+enum Answer {
+    Reply(Reply),
+    /// Nothing within the time limit.
+    Late,
+    /// The worker died (or said something that is not a reply).
+    Gone,
+}
+
 impl Worker {
+    /// Waits for the reply line, at most `limit`.
+    fn reply_within(&mut self, limit: Duration) -> Answer {
+        let deadline = Instant::now() + limit;
+        let mut line = Vec::new();
+        loop {
+            if self.output.buffer().is_empty() {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let Ok(timeout) = rustix::event::Timespec::try_from(left) else { return Answer::Gone };
+                let mut fds = [rustix::event::PollFd::new(self.output.get_ref(), rustix::event::PollFlags::IN)];
+                match rustix::event::poll(&mut fds, Some(&timeout)) {
+                    Ok(0) => return Answer::Late,
+                    Ok(_) => {}
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(_) => return Answer::Gone,
+                }
+            }
+            // Ready: this read does not block.
+            let Ok(buf) = self.output.fill_buf() else { return Answer::Gone };
+            if buf.is_empty() {
+                return Answer::Gone; // end of output: it died
+            }
+            match buf.iter().position(|&b| b == b'\n') {
+                Some(end) => {
+                    line.extend_from_slice(&buf[..end]);
+                    self.output.consume(end + 1);
+                    return serde_json::from_slice(&line).map_or(Answer::Gone, Answer::Reply);
+                }
+                None => {
+                    let n = buf.len();
+                    line.extend_from_slice(buf);
+                    self.output.consume(n);
+                }
+            }
+        }
+    }
+
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.input.write_all(&(bytes.len() as u64).to_le_bytes())?;
         self.input.write_all(bytes)?;
@@ -161,9 +204,20 @@ impl Worker {
         let _ = stderr.join();
     }
 
-    /// Waits for a dead (or killed) worker; its exit status and last words.
+    /// Waits for a dead (or killed) worker; its exit status and last words. One that closed
+    /// its output but lives on is killed after a moment.
     fn reap(mut self) -> (Option<ExitStatus>, String) {
-        let status = self.child.wait().ok();
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if std::time::Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+                _ => {
+                    let _ = self.child.kill();
+                    break self.child.wait().ok();
+                }
+            }
+        };
         (status, self.stderr.join().unwrap_or_default())
     }
 }
