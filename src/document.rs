@@ -13,7 +13,7 @@ use tantivy::{DateTime, TantivyDocument};
 pub struct StoredLetter {
     pub path: String,
     pub format: String,
-    /// The file's content hash (SHA-256), from its own field: it names the letter's file in
+    /// The file's content hash (XXH3-128), from its own field: it names the letter's file in
     /// links without naming a path.
     #[serde(skip)]
     pub hash: String,

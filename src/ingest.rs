@@ -7,13 +7,13 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What identifies a file's content: its size and modification time (cheap, from the
-/// folder) and the SHA-256 of its bytes.
+/// folder) and a hash of its bytes ([`content_hash`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
     pub size: u64,
     /// Nanoseconds since 1970 (0 when the file system does not say).
     pub mtime: u64,
-    /// SHA-256 of the bytes, lower-case hex.
+    /// [`content_hash`] of the bytes.
     pub hash: String,
 }
 
@@ -28,15 +28,16 @@ pub fn stat(path: &Path) -> std::io::Result<(u64, u64)> {
     Ok((m.len(), mtime))
 }
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+/// A file's content hash: XXH3-128 of its bytes, 32 lower-case hex digits. It detects change
+/// and names cached texts and remembered failures; no adversary is involved (whoever could
+/// forge a collision could change the letters folder itself), so a fast non-cryptographic
+/// hash does (BENCHMARKS.md compares it with the SHA-256 used before).
+pub fn content_hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
+
+/// The length of a [`content_hash`].
+pub const CONTENT_HASH_LEN: usize = 32;
 
 /// Files larger than this are not letters (real ones are under 1 MB); they are skipped
 /// without being read.
@@ -204,7 +205,7 @@ pub fn load(entry: walk::Entry, tables: &Tables, how: Reading) -> Loaded {
         Ok(b) => b,
         Err(e) => return Loaded::Failed { path, reason: format!("cannot read: {e}") },
     };
-    let facts = Facts { size: bytes.len() as u64, mtime, hash: sha256_hex(&bytes) };
+    let facts = Facts { size: bytes.len() as u64, mtime, hash: content_hash(&bytes) };
     let cache = how.cache;
     let cached = cache.and_then(|c| c.get(&facts.hash));
     let was_cached = cached.is_some();
@@ -467,7 +468,7 @@ mod tests {
         assert!(matches!(load(walk::Entry::File(bad), &Tables::builtin(), how), Loaded::Letter { .. }));
         // A cache prune keeps remembered failures.
         cache.prune(&std::collections::HashSet::new());
-        let hash = sha256_hex(b"%PDF-1.5\n1 0 obj << /Type /Catalog");
+        let hash = content_hash(b"%PDF-1.5\n1 0 obj << /Type /Catalog");
         assert!(cache.failure(&hash).is_some());
     }
 

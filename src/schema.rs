@@ -13,7 +13,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";

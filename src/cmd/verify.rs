@@ -63,10 +63,10 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
                 match indexed.get(&key) {
                     Some(stamp) if stale(stamp) => changed.push(key.clone()),
                     Some(_) => {}
-                    None => match remembered_failure(&p, &cache) {
-                        Some(reason) => failed.push(format!("{key}: {reason}")),
-                        None if is_letter(&p) => new.push(key.clone()),
-                        None => {}
+                    None => match unindexed(&p, &cache) {
+                        Unindexed::Failed(reason) => failed.push(format!("{key}: {reason}")),
+                        Unindexed::Letter => new.push(key.clone()),
+                        Unindexed::NotALetter => {}
                     },
                 }
                 seen.insert(key);
@@ -114,22 +114,31 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     }
 }
 
-/// Why `imr index` failed on this file's content in an earlier run, if it did.
-fn remembered_failure(p: &Path, cache: &TextCache) -> Option<String> {
-    let bytes = std::fs::read(p).ok()?;
-    cache.failure(&ingest::sha256_hex(&bytes)).map(|f| f.reason)
+/// What a file the index lacks is.
+enum Unindexed {
+    /// `imr index` failed on this content in an earlier run, for this reason.
+    Failed(String),
+    /// A letter `imr index` would index (PDFs count without being extracted).
+    Letter,
+    /// Empty, binary or too large.
+    NotALetter,
 }
 
-/// A file that `imr index` would index (not empty, not binary, not too large). PDFs count as
-/// letters without being extracted.
-fn is_letter(p: &Path) -> bool {
-    let Ok((size, _)) = ingest::stat(p) else { return false };
+/// Reads the file once to say what it is.
+fn unindexed(p: &Path, cache: &TextCache) -> Unindexed {
+    let Ok((size, _)) = ingest::stat(p) else { return Unindexed::NotALetter };
     if size == 0 || size > ingest::MAX_FILE_BYTES {
-        return false;
+        return Unindexed::NotALetter;
     }
-    let Ok(bytes) = std::fs::read(p) else { return true };
-    if bytes.windows(5).take(1024).any(|w| w == b"%PDF-") {
-        return true;
+    let Ok(bytes) = std::fs::read(p) else { return Unindexed::Letter };
+    if let Some(failure) = cache.failure(&ingest::content_hash(&bytes)) {
+        return Unindexed::Failed(failure.reason);
     }
-    matches!(source::from_bytes(&bytes), Ok(Source::Text { .. }))
+    if bytes.windows(5).take(1024).any(|w| w == b"%PDF-")
+        || matches!(source::from_bytes(&bytes), Ok(Source::Text { .. }))
+    {
+        Unindexed::Letter
+    } else {
+        Unindexed::NotALetter
+    }
 }

@@ -209,7 +209,7 @@ pub(crate) async fn letter(State(app): State<Arc<App>>, Path(id): Path<String>, 
 /// `GET /file/{hash}`: the original file of an indexed letter, found through the index by
 /// its content hash, served only while its content is still what was indexed.
 pub(crate) async fn file(State(app): State<Arc<App>>, Path(hash): Path<String>) -> Response {
-    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hash.len() != crate::ingest::CONTENT_HASH_LEN || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Failure::NotFound("no such file".into()).page(&app);
     }
     let answer = app
@@ -231,7 +231,7 @@ pub(crate) async fn file(State(app): State<Arc<App>>, Path(hash): Path<String>) 
                 _ => return Err(gone()),
             }
             let bytes = std::fs::read(path).map_err(|_| gone())?;
-            if crate::ingest::sha256_hex(&bytes) != hash {
+            if crate::ingest::content_hash(&bytes) != hash {
                 return Err(gone());
             }
             let (kind, ext) = match letter.format.as_str() {

@@ -397,10 +397,7 @@ fn no_path_in_a_request_reaches_the_file_system() {
     std::fs::write(&secret, "TOP SECRET outside the letters").unwrap();
     assert_eq!(t.imr(&["index", letters.to_str().unwrap()]).status.code(), Some(0));
     let s = Server::start(&t.path());
-    let hash_of = |p: &Path| {
-        use sha2::Digest;
-        format!("{:x}", sha2::Sha256::digest(std::fs::read(p).unwrap()))
-    };
+    let hash_of = |p: &Path| imr_search::ingest::content_hash(&std::fs::read(p).unwrap());
     let passwd_hash = hash_of(Path::new("/etc/passwd"));
     let secret_hash = hash_of(&secret);
     let attempts = [
