@@ -129,8 +129,8 @@ re!(
     PROSE_DATE,
     r"(?xi)
     (?: (?P<app> application\s+for\s+independent\s+medical\s+review (?:\s*\(IMR\))? \s+was\s+(?:filed|received|submitted)
-             | IMR\s+application\s+(?:was\s+)?(?:filed|received|submitted) )
-      | (?P<ur> (?:utilization\s+review|UR)\s+(?:denial|decision|determination)\s+(?:letter\s+)?(?:was\s+)?(?:dated|issued|of) )
+             | (?-i:IMR)\s+application\s+(?:was\s+)?(?:filed|received|submitted) )
+      | (?P<ur> (?:utilization\s+review|(?-i:UR))\s+(?:denial|decision|determination)\s+(?:letter\s+)?(?:was\s+)?(?:dated|issued|of) )
       | (?P<assigned> notice\s+of\s+assignment\b [^.]{0,200}? \b(?:was\s+)?(?:provided|sent|issued|mailed)\b [^.]{0,80}? )
       | (?P<injury> (?:sustained|suffered|reported)\s+an?\s+(?:industrial|work[- ]related|occupational)\s+injury ) )
     \s+(?:on\s+)?(?:or\s+about\s+)?
@@ -174,6 +174,11 @@ pub fn prose_dates(text: &str) -> Dates {
 }
 
 impl Dates {
+    /// Whether a date that [`prose_dates`] may find is missing (else the prose is not read).
+    pub fn lacks_a_prose_date(&self) -> bool {
+        self.application_received.is_none() || self.ur_denial.is_none() || self.assigned.is_none() || self.injury.is_none()
+    }
+
     /// These dates, with the ones missing taken from `other`.
     pub fn or(self, other: Dates) -> Dates {
         Dates {

@@ -198,7 +198,8 @@ pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
     };
     let header_text = &flat[..header_end];
     // Labelled dates first; the ones missing may be written in sentences (the 2013 notice).
-    let dates = header::dates(header_text).or(header::prose_dates(&flat));
+    let labelled = header::dates(header_text);
+    let dates = if labelled.lacks_a_prose_date() { labelled.or(header::prose_dates(&flat)) } else { labelled };
 
     let summary_heading = match layout {
         Layout::A => Heading::NoticeSummary,
