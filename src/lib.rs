@@ -12,6 +12,7 @@ pub mod document;
 pub mod facets;
 #[doc(hidden)]
 pub mod gen;
+pub mod indexer;
 pub mod ingest;
 pub mod letter;
 pub mod print;

@@ -7,8 +7,10 @@ use crate::schema::{self, Fields, SCHEMA_VERSION};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::{IndexWriter, TantivyError};
 
 /// Written into every commit (tantivy's commit payload), read back on open.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -133,6 +135,15 @@ impl Store {
         Store { index, fields, path: PathBuf::from(":memory:") }
     }
 
+    /// The index's one writer, with `budget` bytes for its in-memory segments (threads as
+    /// the cores allow, fewer rather than under tantivy's minimum each). A second writer gets
+    /// a message saying who holds the index.
+    pub fn writer(&self, budget: usize) -> anyhow::Result<IndexWriter> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let threads = threads.min(budget / WRITER_MIN_PER_THREAD).max(1);
+        writer_of(&self.index, &self.path, threads, budget.max(WRITER_MIN_PER_THREAD * threads))
+    }
+
     /// A reader that sees the last commit and never reloads by itself.
     pub fn reader(&self) -> anyhow::Result<IndexReader> {
         self.index
@@ -140,6 +151,28 @@ impl Store {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| anyhow!("cannot read the index at {}: {e}", self.path.display()))
+    }
+}
+
+/// tantivy's least memory per indexing thread.
+const WRITER_MIN_PER_THREAD: usize = 15 << 20;
+
+fn writer_of(index: &Index, path: &Path, threads: usize, budget: usize) -> anyhow::Result<IndexWriter> {
+    match index.writer_with_num_threads(threads, budget) {
+        Ok(w) => Ok(w),
+        Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
+            bail!("another `imr index` is writing to {}; wait for it to finish", path.display())
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot write to the index at {}", path.display())),
+    }
+}
+
+/// Holds the writer lock of the index at `path`, if there is one there, with the least
+/// memory: nobody else changes it while a rebuild is made beside it.
+pub fn hold(path: &Path) -> anyhow::Result<Option<IndexWriter>> {
+    match Index::open_in_dir(path) {
+        Ok(index) => Ok(Some(writer_of(&index, path, 1, WRITER_MIN_PER_THREAD)?)),
+        Err(_) => Ok(None),
     }
 }
 

@@ -44,11 +44,3 @@ fn extractor(limits: &FileLimits, default_memory_mb: u64) -> anyhow::Result<Extr
     };
     Extractor::workers(limits).context("cannot find imr's own program file (to start its PDF readers)")
 }
-
-/// The threads a run uses when `-j` says `threads` (0 or none: one per core).
-fn threads(threads: Option<usize>) -> usize {
-    match threads {
-        Some(n) if n > 0 => n,
-        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    }
-}

@@ -39,7 +39,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let indexed = catalog::letters(&searcher)?;
-    let (letters, decisions) = super::index::contents(&store.fields, &searcher)?;
+    let (letters, decisions) = crate::indexer::contents(&store.fields, &searcher)?;
     println!("index: {} (versions and checksums ok; {letters} letters, {decisions} decisions)", path.display());
     if args.paths.is_empty() {
         return Ok(0);
@@ -47,7 +47,7 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<u8> {
 
     let roots: Vec<std::path::PathBuf> =
         args.paths.iter().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())).collect();
-    let cache = TextCache { dir: super::index::cache_dir(&path) };
+    let cache = TextCache { dir: crate::indexer::cache_dir(&path) };
     let (mut new, mut changed, mut gone, mut failed, mut walk_errors) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen = HashSet::new();

@@ -176,7 +176,10 @@ pub fn prose_dates(text: &str) -> Dates {
 impl Dates {
     /// Whether a date that [`prose_dates`] may find is missing (else the prose is not read).
     pub fn lacks_a_prose_date(&self) -> bool {
-        self.application_received.is_none() || self.ur_denial.is_none() || self.assigned.is_none() || self.injury.is_none()
+        self.application_received.is_none()
+            || self.ur_denial.is_none()
+            || self.assigned.is_none()
+            || self.injury.is_none()
     }
 
     /// These dates, with the ones missing taken from `other`.
