@@ -37,7 +37,7 @@ fn parse(c: &mut Criterion) {
     bench_letters(&mut g, "sample letters", &sample);
     // The generated corpus of the scale benchmarks (benches/scale.py): letters of every layout,
     // 1-20 items, as `imr gen --seed 1` writes them.
-    let generated: Vec<String> = (0..1000).map(|i| imr_search::gen::letter(1, i).text).collect();
+    let generated: Vec<String> = (0..1000).map(|i| imr_gen::letter(1, i).text).collect();
     bench_letters(&mut g, "generated letters", &generated);
     g.finish();
 }

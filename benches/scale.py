@@ -4,9 +4,9 @@
     cargo build --release && cargo install tantivy-cli    # once; apt-get install ripgrep
     python3 benches/scale.py --letters 100000             # ~10 minutes on 2 cores
 
-Steps, all on one generated corpus (`imr gen`, deterministic from --seed) in --work:
+Steps, all on one generated corpus (`imr-gen corpus`, deterministic from --seed) in --work:
   1. imr index: seconds, MB/s and letters/s over the letters' bytes, peak RSS, index size;
-  2. imr bench: in-process search latency over benches/queries.txt (each query --runs
+  2. imr-gen bench: in-process search latency over benches/queries.txt (each query --runs
      times, as `imr search --json` runs it, snippets included) and report latency;
   3. tantivy-cli indexing the same letters as raw text (one `body` field, positions,
      stored), with 2 threads and with 1, and its `bench` over the same queries;
@@ -102,6 +102,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default="/tmp/imr-scale")
     ap.add_argument("--imr", default=str(ROOT / "target/release/imr"))
+    ap.add_argument("--imr-gen", default=str(ROOT / "target/release/imr-gen"),
+                    help="the corpus generator and in-process bench (cargo build --release --workspace)")
     ap.add_argument("--tantivy", default=shutil.which("tantivy") or str(Path.home() / ".cargo/bin/tantivy"))
     ap.add_argument("--runs", type=int, default=20, help="runs of each query")
     ap.add_argument("--rg-runs", type=int, default=2)
@@ -115,7 +117,7 @@ def main():
     res = {"letters": a.letters, "seed": a.seed, "machine": os.uname().machine, "cores": os.cpu_count()}
 
     if not (corpus / "truth.jsonl").exists():
-        secs, _, p = timed([a.imr, "gen", "--count", a.letters, "--seed", a.seed, "--out", corpus])
+        secs, _, p = timed([a.imr_gen, "corpus", "--count", a.letters, "--seed", a.seed, "--out", corpus])
         res["gen_seconds"] = secs
         print(p.stderr.strip())
     files = letters_of(corpus)
@@ -135,8 +137,8 @@ def main():
     print(f"imr index: {secs:.1f} s, {mb / secs:.1f} MB/s, {len(files) / secs:.0f} letters/s, "
           f"peak RSS {rss:.0f} MB, index {du(idx) / 1e6:.0f} MB ({du(idx) / size:.2f}x)")
 
-    # 2. imr bench (in-process query and report latency)
-    _, _, p = timed([a.imr, "bench", "--index", idx, "--runs", a.runs, ROOT / "benches/queries.txt"])
+    # 2. imr-gen bench (in-process query and report latency)
+    _, _, p = timed([a.imr_gen, "bench", "--index", idx, "--runs", a.runs, ROOT / "benches/queries.txt"])
     rows = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
     search = [r for r in rows if r["kind"] == "search"]
     all_ms = [m for r in search for m in r["ms"]]

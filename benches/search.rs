@@ -5,9 +5,10 @@
 //! Whole-process figures at 100k letters, with peers, come from `benches/scale.py`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use imr_gen as gen;
 use imr_search::report::{self, Dimension, Request};
 use imr_search::store::Store;
-use imr_search::{document, gen, letter, search};
+use imr_search::{document, letter, search};
 use rayon::prelude::*;
 
 fn index(letters: u64) -> Store {

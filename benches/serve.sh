@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark of `imr serve`: wrk on loopback against /api/search and /search over the
-# queries of benches/queries.txt, then the same queries in one process (`imr bench`), in
+# queries of benches/queries.txt, then the same queries in one process (`imr-gen bench`), in
 # one run on the same machine. Usage:
 #   benches/serve.sh INDEX_DIR   (DURATION=30s CONNECTIONS=32 QUERIES=benches/queries.txt by default)
 # Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release).
@@ -10,6 +10,7 @@ index=${1:?usage: benches/serve.sh INDEX_DIR}
 duration=${DURATION:-30s}
 connections=${CONNECTIONS:-32}
 imr=${IMR:-target/release/imr}
+imr_gen=${IMR_GEN:-target/release/imr-gen}
 threads=$((connections < 2 ? connections : 2))
 queries=${QUERIES:-benches/queries.txt}
 out=$(mktemp)
@@ -20,7 +21,7 @@ for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -n 1 "$out")
 url=${url%/}
 echo "imr serve at $url, index $index, $(nproc) cores; wrk -t$threads -c$connections -d$duration"
-# One pass over every query first, so that the timed runs start warm, as `imr bench` does.
+# One pass over every query first, so that the timed runs start warm, as `imr-gen bench` does.
 for target in /api/search /search; do
   grep -v '^#' "$queries" | grep -v '^$' | while read -r q; do
     curl -s -o /dev/null -G --data-urlencode "q=$q" "$url$target"
@@ -32,8 +33,8 @@ for target in /api/search /search; do
   wrk -t"$threads" -c"$connections" -d"$duration" --latency -s benches/serve.lua "$url" -- "$target" "$queries"
 done
 echo
-echo "== the same queries in one process (imr bench --runs 20): median and slowest run per query, ms"
-"$imr" bench --runs 20 --index "$index" "$queries" | python3 -c '
+echo "== the same queries in one process (imr-gen bench --runs 20): median and slowest run per query, ms"
+"$imr_gen" bench --runs 20 --index "$index" "$queries" | python3 -c '
 import json, sys
 for line in sys.stdin:
     t = json.loads(line)

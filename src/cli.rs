@@ -76,14 +76,6 @@ pub enum Command {
     /// one. Stop it with Ctrl-C.
     Serve(ServeArgs),
 
-    /// Write a synthetic corpus of letters and its ground truth (for benchmarks and tests).
-    #[command(hide = true)]
-    Gen(GenArgs),
-
-    /// Time searches and reports inside one process (for benches/scale.py).
-    #[command(hide = true)]
-    Bench(BenchArgs),
-
     /// Read PDFs handed over on stdin, within a memory limit (started by `parse` and `index`).
     #[command(hide = true, name = "extract-worker")]
     ExtractWorker(ExtractWorkerArgs),
@@ -354,47 +346,4 @@ pub struct ServeArgs {
     /// can reach the port.
     #[arg(long)]
     pub public: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct GenArgs {
-    /// How many letters.
-    #[arg(long, value_name = "N")]
-    pub count: u64,
-
-    /// The corpus seed: the same seed and index give the same letter.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-
-    /// The folder to write into: DIR/0000/CM16-0000001.txt ..., and DIR/truth.jsonl.
-    #[arg(long, value_name = "DIR", default_value = "generated")]
-    pub out: PathBuf,
-
-    /// The index of the first letter; a run with --start appends to DIR/truth.jsonl, so a
-    /// corpus of N letters can be extended with --start N.
-    #[arg(long, value_name = "K", default_value_t = 0)]
-    pub start: u64,
-
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub threads: Option<usize>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct BenchArgs {
-    /// A file of queries, one a line (`#` starts a comment line).
-    #[arg(value_name = "FILE")]
-    pub queries: PathBuf,
-
-    /// Runs of each query and report.
-    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
-    pub runs: u64,
-
-    /// Read the queries' words as typed (no vocabulary), as `imr search --exact`.
-    #[arg(long)]
-    pub exact: bool,
-
-    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
-    #[arg(long, value_name = "DIR")]
-    pub index: Option<PathBuf>,
 }

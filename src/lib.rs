@@ -10,8 +10,6 @@ pub mod cli;
 pub mod cmd;
 pub mod document;
 pub mod facets;
-#[doc(hidden)]
-pub mod gen;
 pub mod indexer;
 pub mod ingest;
 pub mod letter;

@@ -1,7 +1,5 @@
 //! One module per subcommand; the only code (with `source` and `ingest`) that does IO.
 
-mod bench;
-mod gen;
 mod index;
 mod parse;
 mod report;
@@ -26,8 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),
-        Command::Gen(args) => gen::run(&args),
-        Command::Bench(args) => bench::run(&args),
         Command::ExtractWorker(args) => {
             crate::source::worker::worker_main(args.memory)?;
             Ok(0)

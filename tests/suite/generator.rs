@@ -1,9 +1,9 @@
-//! The synthetic corpus generator (`imr_search::gen`, `imr gen`) and, through it, the parser
+//! The synthetic corpus generator (`imr_gen`, `imr-gen corpus`) and, through it, the parser
 //! and the search at scale: every generated letter comes with its ground truth, so whatever
 //! the parser or the index answers can be checked exactly.
 
 use super::env::{imr, json_lines, stderr};
-use imr_search::gen::{self, Truth, TruthItem};
+use imr_gen::{self as gen, Truth, TruthItem};
 use imr_search::letter::{self, citations::CitedBy, levels, Layout, Outcome};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -166,9 +166,8 @@ fn a_generated_corpus_indexes_and_searches_as_its_truth_says() {
     let idx = dir.path().join("idx");
     let (letters_s, idx_s) = (letters.to_str().unwrap(), idx.to_str().unwrap());
 
-    let out =
-        imr(dir.path(), &["gen", "--count", &LETTERS.to_string(), "--seed", &SEED.to_string(), "--out", letters_s]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let args = imr_gen::cli::GenArgs { count: LETTERS, seed: SEED, out: letters.clone(), start: 0, threads: None };
+    assert_eq!(imr_gen::corpus::run(&args).unwrap(), 0);
     let truth: Vec<Truth> = std::fs::read_to_string(letters.join("truth.jsonl"))
         .unwrap()
         .lines()

@@ -1,4 +1,4 @@
-//! `imr bench` (hidden): query and report latency inside one process, as tantivy-cli's
+//! `imr-gen bench`: query and report latency inside one process, as tantivy-cli's
 //! `bench` measures it, so the figures compare engines rather than process start-up.
 //!
 //! Each search runs exactly as `imr search --json` does (plan, count, top results, snippets)
@@ -7,10 +7,10 @@
 //! report: what ran, how many decisions matched, and every run's time.
 
 use crate::cli::BenchArgs;
-use crate::report::{self, Dimension, Request};
-use crate::search;
-use crate::store::{self, Store};
 use anyhow::Context;
+use imr_search::report::{self, Dimension, Request};
+use imr_search::search;
+use imr_search::store::{self, Store};
 use serde::Serialize;
 use std::io::Write;
 use std::time::Instant;
@@ -32,7 +32,7 @@ const REPORTS: [(&str, Dimension, Option<Dimension>); 4] = [
     ("outcomes --by year", Dimension::Year, None),
 ];
 
-pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
+pub fn run(args: &BenchArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let path = args.index.clone().unwrap_or_else(store::default_location);
     let store = Store::open(&path)?;
     let reader = store.reader()?;
@@ -40,7 +40,6 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
     let text = std::fs::read_to_string(&args.queries)
         .with_context(|| format!("cannot read the queries in {}", args.queries.display()))?;
     let queries: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    let mut out = std::io::stdout().lock();
     for q in &queries {
         let mut ms = Vec::new();
         let mut matched = 0;
@@ -57,7 +56,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             matched = results.total as u64;
         }
-        serde_json::to_writer(&mut out, &Timing { kind: "search", what: q, matched, ms })?;
+        serde_json::to_writer(&mut *out, &Timing { kind: "search", what: q, matched, ms })?;
         writeln!(out)?;
         // What `imr serve` adds to every search: the live counts of every facet.
         let plan = search::plan(&store, &searcher, q, search::words(args.exact, None), false, &[])
@@ -65,11 +64,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
         let mut ms = Vec::new();
         for _ in 0..args.runs {
             let t = Instant::now();
-            let counts = crate::facets::count(&searcher, &*plan.query, 12).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let counts = imr_search::facets::count(&searcher, &*plan.query, 12).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::hint::black_box(&counts);
             ms.push(t.elapsed().as_secs_f64() * 1e3);
         }
-        serde_json::to_writer(&mut out, &Timing { kind: "facets", what: q, matched, ms })?;
+        serde_json::to_writer(&mut *out, &Timing { kind: "facets", what: q, matched, ms })?;
         writeln!(out)?;
     }
     for (name, rows, by) in REPORTS {
@@ -84,12 +83,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<u8> {
             )
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             let mut sink = Vec::new();
-            crate::print::report_json(&mut sink, &r)?;
+            imr_search::print::report_json(&mut sink, &r)?;
             std::hint::black_box(&sink);
             ms.push(t.elapsed().as_secs_f64() * 1e3);
             matched = r.decisions;
         }
-        serde_json::to_writer(&mut out, &Timing { kind: "report", what: name, matched, ms })?;
+        serde_json::to_writer(&mut *out, &Timing { kind: "report", what: name, matched, ms })?;
         writeln!(out)?;
     }
     Ok(0)

@@ -8,7 +8,10 @@
 //! extraction artifacts that the parser must undo but that never make the truth ambiguous.
 //! Everything the letters say was written for this project.
 
+pub mod bench;
 mod cite;
+pub mod cli;
+pub mod corpus;
 mod items;
 mod layout;
 mod rng;
@@ -17,7 +20,7 @@ mod write;
 
 pub use rng::Rng;
 
-use crate::letter::{Date, Layout, Outcome, Sex};
+use imr_search::letter::{Date, Layout, Outcome, Sex};
 use layout::{Case, Day};
 use serde::{Deserialize, Serialize};
 

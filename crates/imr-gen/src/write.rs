@@ -174,7 +174,7 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::letter::text;
+    use imr_search::letter::text;
 
     #[test]
     fn wrapping_and_hyphenation_are_undone_by_the_parser_join() {

@@ -1,12 +1,12 @@
-//! `imr gen` (hidden): writes a synthetic corpus for benchmarks and tests (see `crate::gen`).
+//! `imr-gen corpus`: writes a synthetic corpus for benchmarks and tests (see the crate root).
 //!
 //! Letters go to `DIR/<shard>/CMyy-nnnnnnn.txt`, at most 1000 to a folder (shard = index /
 //! 1000, four digits), made in parallel; their ground truth goes to `DIR/truth.jsonl`, one
 //! object per letter in index order. `imr index DIR` reads only `.pdf` and `.txt` files, so the
 //! truth file is counted as skipped, never indexed.
 
+use crate as gen;
 use crate::cli::GenArgs;
-use crate::gen;
 use anyhow::{bail, Context};
 use rayon::prelude::*;
 use std::fs::{self, OpenOptions};

@@ -7,7 +7,7 @@ use super::items::{self, Item};
 use super::rng::Rng;
 use super::vocab::{self, VOCABULARY};
 use super::write::{Mode, Writer};
-use crate::letter::{Layout, Outcome, Sex};
+use imr_search::letter::{Layout, Outcome, Sex};
 use std::fmt::Write as _;
 
 /// A calendar day, as days since 1970-01-01.
