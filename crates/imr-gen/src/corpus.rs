@@ -88,7 +88,7 @@ pub fn run(args: &GenArgs) -> anyhow::Result<u8> {
     let secs = started.elapsed().as_secs_f64();
     let mb = bytes as f64 / 1e6;
     eprintln!(
-        "imr: {} letter{}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}; truth in {}",
+        "imr-gen: {} letter{}, {mb:.1} MB in {secs:.2} s ({:.1} MB/s) into {}; truth in {}",
         args.count,
         if args.count == 1 { "" } else { "s" },
         mb / secs.max(1e-9),
