@@ -373,7 +373,7 @@ fn region_only(piece: &str) -> bool {
 /// conditions with side and region kept, de-duplicated. Every diagnosis is text of the letter.
 pub fn diagnoses(summary: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for c in DIAGNOSES.captures_iter(summary) {
+    for c in diagnoses_lists(summary) {
         let list = ENCOUNTER.replace_all(&c[1], "");
         let list = DIAGNOSES_STOP.replace(&list, "");
         // A list that uses semicolons is split at them first; a place after a comma inside one
@@ -399,6 +399,36 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
         let code = code.as_str();
         if !out.iter().any(|d| d.contains(code)) {
             out.push(code.to_string());
+        }
+    }
+    out
+}
+
+// Every form of DIAGNOSES holds one of these words, and what comes before it in a match is
+// only letters, digits and spaces.
+re!(DIAGNOSES_WORD, r"(?i)diagnos|treat|claim");
+
+/// What `DIAGNOSES.captures_iter(summary)` gives, without running the pattern from every
+/// common word ("is", "in", "under"): each search starts where a match holding the next
+/// [`DIAGNOSES_WORD`] could start at the earliest, walking back from the word over
+/// everything but ASCII punctuation.
+fn diagnoses_lists(summary: &str) -> Vec<regex::Captures<'_>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(word) = DIAGNOSES_WORD.find_at(summary, at) {
+        let before = &summary[at..word.start()];
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_ascii_punctuation() && c != '_')
+            .map_or(at, |(i, c)| at + i + c.len_utf8());
+        let Some(c) = DIAGNOSES.captures_at(summary, start) else { break };
+        let end = c.get(0).map_or(summary.len(), |m| m.end());
+        // A match is never empty; a search from past it starts after it, as captures_iter.
+        at = end.max(start + 1).min(summary.len());
+        out.push(c);
+        if at >= summary.len() {
+            break;
         }
     }
     out

@@ -57,10 +57,18 @@ fn is_label(line: &str) -> bool {
     [&*UR_LABEL, &*IMR_LABEL, &*RATIONALE_LABEL].iter().any(|re| re.find(line).is_some_and(|m| m.start() == 0))
 }
 
+/// Whether a line ends as [`OUTCOME_TAIL`] and [`OUTCOME_ALONE`] need: the outcome word, then
+/// perhaps spaces and a period.
+fn ends_with_outcome(line: &str) -> bool {
+    let t = line.strip_suffix('.').unwrap_or(line).trim_end();
+    ["Upheld", "Overturned", "UPHELD", "OVERTURNED"].iter().any(|w| t.ends_with(w))
+}
+
 fn outcome_lines(lines: &[&str]) -> Vec<OutcomeAt> {
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if is_label(line) {
+        // Both patterns end with the outcome word: most lines are ruled out without them.
+        if !ends_with_outcome(line) || is_label(line) {
             continue;
         }
         if let Some(c) = OUTCOME_TAIL.captures(line) {
