@@ -259,14 +259,32 @@ pub fn plan_reading(
     }
     let all = searcher.search(&*everywhere, &Count)?;
     let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
-    let in_item = searcher.search(&*item, &Count)?;
-    if in_item > 0 {
+    if matches_any(searcher, &*item)? {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
         let query = BooleanQuery::new(vec![(Occur::Must, item), (Occur::Must, decision)]);
         // (The item is one of the decision's fields, so this matches what `item` matches.)
         return Ok(Plan { reading, query: Box::new(query), scope: Scope::Item, all });
     }
     Ok(Plan { reading, query: decision, scope: Scope::Decision, all })
+}
+
+/// Whether any live decision matches `query`: the first match found ends the search (the plan
+/// only needs to know whether the item's own name matches, not how often).
+fn matches_any(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<bool> {
+    use tantivy::DocSet;
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(searcher))?;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 /// Checks a request's page against the limits every caller shares.
