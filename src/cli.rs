@@ -76,6 +76,20 @@ pub enum Command {
     /// one. Stop it with Ctrl-C.
     Serve(ServeArgs),
 
+    /// Write the indexed decisions (all, or a query's) as files for other engines: one row per
+    /// decision, in folders by decision year (Parquet by default; JSON Lines or CSV).
+    ///
+    /// The columns are described in schema/export.md: the letter's facts, the item, its
+    /// outcome, the citations of each side, and the item's text as imr's own tokens (so that
+    /// Spark or DuckDB match words exactly as `imr search` does). `_SUCCESS` is written last.
+    /// Exit status: 0 when every selected decision was written, 1 when the query matches
+    /// none, 2 on error.
+    Export(ExportArgs),
+
+    /// Print the tokens imr reads a text as (spinal levels in one spelling, English stems),
+    /// space-separated: the words to look for in an export's `terms` and `item_terms`.
+    Tokens(TokensArgs),
+
     /// Read PDFs handed over on stdin, within a memory limit (started by `parse` and `index`).
     #[command(hide = true, name = "extract-worker")]
     ExtractWorker(ExtractWorkerArgs),
@@ -330,6 +344,39 @@ pub struct VerifyArgs {
     /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Only the decisions matching this query (the search query language).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// The folder to write into; it must be new or empty.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = crate::export::Format::Parquet)]
+    pub format: crate::export::Format,
+
+    /// Start a new file after this many rows (in each year's folder).
+    #[arg(long, value_name = "N", default_value_t = 500_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rows_per_file: u64,
+
+    /// Read the query's words as typed: no other names from the vocabulary.
+    #[arg(long)]
+    pub exact: bool,
+
+    /// The index folder (default: $IMR_INDEX, else ~/.local/share/imr-search/index).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokensArgs {
+    /// The text; several words may be given without quotes.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod cmd;
 pub mod document;
+pub mod export;
 pub mod facets;
 pub mod indexer;
 pub mod ingest;

@@ -1,5 +1,6 @@
 //! One module per subcommand; the only code (with `source` and `ingest`) that does IO.
 
+mod export;
 mod index;
 mod parse;
 mod report;
@@ -24,6 +25,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Report(cmd) => report::run(&cmd),
+        Command::Export(args) => export::run(&args),
+        Command::Tokens(args) => {
+            let text = args.text.join(" ");
+            println!("{}", crate::export::tokens(&mut crate::export::analyzer(), &text).join(" "));
+            Ok(0)
+        }
         Command::ExtractWorker(args) => {
             crate::source::worker::worker_main(args.memory)?;
             Ok(0)

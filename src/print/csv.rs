@@ -5,7 +5,8 @@ use crate::report::Report;
 use crate::search::Hit;
 use std::io::{self, Write};
 
-fn csv_cell(s: &str) -> String {
+/// One CSV cell: quoted when it holds a comma, a quote or a line break.
+pub fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -8,7 +8,7 @@ pub mod html;
 mod json;
 mod terminal;
 
-pub use self::csv::{hits_csv, report_csv};
+pub use self::csv::{csv_cell, hits_csv, report_csv};
 pub use json::{hit_json, hits_json, hits_lines, report_json, similar_json, JsonHit};
 pub use terminal::{hits_by_case, hits_table, letter, report_table, search_header, similar_table};
 

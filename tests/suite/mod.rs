@@ -1,5 +1,6 @@
 mod browser;
 mod env;
+mod export;
 mod generator;
 mod hostile;
 mod index_search;
