@@ -51,20 +51,29 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
     let fields = store.fields;
     let mut failed = 0u64;
     let mut letters = 0u64;
+    // Rows are built in parallel a chunk at a time, while a thread of its own writes the
+    // chunk before (encoding Parquet is the other half of the work); order is kept.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<export::Row>>(2);
+    let writer = std::thread::spawn(move || -> anyhow::Result<export::Written> {
+        for rows in receive {
+            sink.push(rows)?;
+        }
+        sink.finish()
+    });
     for chunk in selected.letters.chunks(CHUNK) {
-        let rows: Vec<Result<Vec<export::Row>, (String, SearchError)>> = chunk
+        let built: Vec<Result<Vec<export::Row>, (String, SearchError)>> = chunk
             .par_iter()
             .map_init(export::analyzer, |analyzer, s| {
                 let (letter, facts, items) = export::read(&searcher, &fields, s).map_err(|e| (s.path.clone(), e))?;
                 Ok(export::rows(&letter, &facts, &items, tables.citations, analyzer))
             })
             .collect();
-        for r in rows {
+        let mut rows = Vec::with_capacity(built.len() * 3);
+        for r in built {
             match r {
-                Ok(rows) => {
+                Ok(mut these) => {
                     letters += 1;
-                    progress.inc(rows.len() as u64);
-                    sink.push(rows)?;
+                    rows.append(&mut these);
                 }
                 Err((path, e)) => {
                     failed += 1;
@@ -72,9 +81,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
                 }
             }
         }
+        progress.inc(rows.len() as u64);
+        if send.send(rows).is_err() {
+            break; // the writer stopped: its error is reported below
+        }
     }
+    drop(send);
+    let written = writer.join().map_err(|_| anyhow::anyhow!("the export's writer stopped unexpectedly"))??;
     progress.finish_and_clear();
-    let written = sink.finish()?;
     eprintln!(
         "imr: exported {} decisions of {letters} letters to {}: {} files in {} year folders, {:.1} MB of {}, in {:.1} s",
         written.rows,

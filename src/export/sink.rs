@@ -42,9 +42,9 @@ fn partition(year: Option<u16>) -> String {
 }
 
 /// Rows buffered before they become a Parquet record batch.
-const BATCH_ROWS: usize = 8_192;
+const BATCH_ROWS: usize = 1_024;
 /// Rows per Parquet row group: small enough that a writer per year holds little memory.
-const ROW_GROUP_ROWS: usize = 65_536;
+const ROW_GROUP_ROWS: usize = 16_384;
 
 enum Open {
     Parquet(Box<ArrowWriter<File>>),
