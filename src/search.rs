@@ -53,6 +53,9 @@ pub struct Request {
     pub exact: bool,
     /// The vocabulary with the user's rows (`None`: the built-in one).
     pub vocabulary: Option<Arc<Vocabulary>>,
+    /// Count the decisions that mention the words outside the scope searched (`elsewhere`,
+    /// the "N more mention the words elsewhere" note): a pass of its own, so only when shown.
+    pub elsewhere: bool,
 }
 
 impl Request {
@@ -215,14 +218,13 @@ fn compile(
 }
 
 /// A query ready to run: the reading, the tantivy query, where plain words were matched, and
-/// how many decisions match the words anywhere.
+/// (with `Scope::Item` and `Scope::Decision`) the words in any field, whose count less the
+/// query's own is `elsewhere`: counted only when a search asks for it.
 pub struct Plan {
     pub reading: Reading,
     pub query: Box<dyn Query>,
     pub scope: Scope,
-    /// How many decisions the words match in any field (counted only with `Scope::Item` and
-    /// `Scope::Decision`, else 0): the query's own count subtracted gives `elsewhere`.
-    pub all: usize,
+    pub everywhere: Option<Box<dyn Query>>,
 }
 
 /// Reads `raw` and decides the scope: the item's own name when some decision matches there,
@@ -251,21 +253,21 @@ pub fn plan_reading(
 ) -> Result<Plan, SearchError> {
     let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
     if anywhere {
-        return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, all: 0 });
+        return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, everywhere: None });
     }
     let decision = compile(store, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
     if !reading.plain_words {
-        return Ok(Plan { reading, query: decision, scope: Scope::Decision, all: 0 });
+        return Ok(Plan { reading, query: decision, scope: Scope::Decision, everywhere: None });
     }
-    let all = searcher.search(&*everywhere, &Count)?;
+    let everywhere = Some(everywhere);
     let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
     if matches_any(searcher, &*item)? {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
         let query = BooleanQuery::new(vec![(Occur::Must, item), (Occur::Must, decision)]);
         // (The item is one of the decision's fields, so this matches what `item` matches.)
-        return Ok(Plan { reading, query: Box::new(query), scope: Scope::Item, all });
+        return Ok(Plan { reading, query: Box::new(query), scope: Scope::Item, everywhere });
     }
-    Ok(Plan { reading, query: decision, scope: Scope::Decision, all })
+    Ok(Plan { reading, query: decision, scope: Scope::Decision, everywhere })
 }
 
 /// Whether any live decision matches `query`: the first match found ends the search (the plan
@@ -304,7 +306,12 @@ pub fn search(store: &Store, searcher: &Searcher, req: &Request) -> Result<Resul
     check(req)?;
     let planned = plan(store, searcher, &req.query, req.words(), req.anywhere, &req.filters)?;
     let suggestions = crate::suggest::suggest(store, searcher, &planned, &req.query, req.anywhere, &req.filters)?;
-    let Plan { reading, query, scope, all } = planned;
+    let Plan { reading, query, scope, everywhere } = planned;
+    // A pass of its own over every field, for the "N more elsewhere" note: only when asked.
+    let all = match everywhere.filter(|_| req.elsewhere) {
+        Some(q) => searcher.search(&*q, &Count)?,
+        None => 0,
+    };
     let limit = req.limit.max(1);
     let want = req.offset.saturating_add(limit);
     // The facets are counted in the same pass as the page and the total.

@@ -20,6 +20,7 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<u8> {
         anywhere: args.anywhere,
         exact: args.exact,
         vocabulary: tables.vocabulary(),
+        elsewhere: true, // the header says how many more mention the words elsewhere
         ..Default::default()
     };
     let results = match search::search(&store, &searcher, &req) {

@@ -103,6 +103,7 @@ impl Input {
             facets: Some(FACET_VALUES),
             exact: self.exact,
             vocabulary: self.vocabulary.clone(),
+            elsewhere: true,
         }
     }
 

@@ -302,3 +302,32 @@ fn similar_decisions_share_category_and_region_first_and_count_their_outcomes() 
     let table = String::from_utf8(t.imr(&["similar", "-n", "3", "CM16-0923587"]).stdout).unwrap();
     assert!(table.starts_with("Decisions like CM16-0923587 item 1: Posterior lumbar interbody fusion L4–S1 (UPHELD; surgery; lumbar spine)\nof 3 similar decisions"), "{table}");
 }
+
+#[test]
+fn the_count_of_decisions_mentioning_the_words_elsewhere_is_given_when_asked() {
+    let t = TestIndex::sample();
+    // The terminal's header (and the JSON run's, on stderr) says how many more mention them.
+    let out = t.imr(&["search", "L5-S1 fusion"]);
+    let header = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_string();
+    assert!(header.contains("1 decision match"), "{header}");
+    assert!(header.contains("(1 more mention the words elsewhere: add --anywhere)"), "{header}");
+    let out = t.imr(&["search", "--json", "L5-S1 fusion"]);
+    assert!(stderr(&out).contains("1 more mention the words elsewhere"), "{}", stderr(&out));
+    // A program that does not ask gets no count (the pass is skipped), and the same hits.
+    let store = imr_search::store::Store::open(&t.path()).unwrap();
+    let reader = store.reader().unwrap();
+    let searcher = reader.searcher();
+    let ask = |elsewhere| {
+        let req =
+            imr_search::search::Request { query: "L5-S1 fusion".into(), limit: 10, elsewhere, ..Default::default() };
+        imr_search::search::search(&store, &searcher, &req).unwrap()
+    };
+    let (asked, not) = (ask(true), ask(false));
+    assert_eq!((asked.total, asked.elsewhere), (1, 1));
+    assert_eq!((not.total, not.elsewhere), (1, 0));
+    assert_eq!(asked.hits.len(), not.hits.len());
+    // Reports and exports never needed it, and count the same.
+    let report = t.imr(&["report", "outcomes", "--by", "layout", "--format", "json", "L5-S1 fusion"]);
+    let decisions: u64 = json_lines(&report).iter().map(|r| r["decisions"].as_u64().unwrap()).sum();
+    assert_eq!(decisions, 1);
+}
