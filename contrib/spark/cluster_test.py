@@ -558,9 +558,9 @@ class Test:
                 say("        " + line.strip())
         return ok
 
-    def main(self):
+    def prepare(self):
+        """Folders and the environment every Spark process starts with (loopback only)."""
         a = self.args
-        say(f"Spark {a.spark_version} ({self.spark_home}), {a.java_version}; imr {a.imr}; temp {self.tmp}")
         for d in ("logs", "conf", "local"):
             os.makedirs(os.path.join(self.tmp, d), exist_ok=True)
         self.procs.env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", SPARK_HOME=self.spark_home,
@@ -571,6 +571,11 @@ class Test:
                               PYSPARK_PYTHON=a.python, PYSPARK_DRIVER_PYTHON=a.python,
                               SPARK_WORKER_OPTS="-Dspark.worker.cleanup.enabled=false")
         self.procs.env.pop("PYTHONPATH", None)
+
+    def main(self):
+        a = self.args
+        say(f"Spark {a.spark_version} ({self.spark_home}), {a.java_version}; imr {a.imr}; temp {self.tmp}")
+        self.prepare()
         self.start_cluster()
         exports, want = self.corpus("letters", a.letters, top_min=True)
         if os.path.isdir(a.real):
