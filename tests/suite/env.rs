@@ -81,6 +81,16 @@ impl TestIndex {
         t
     }
 
+    /// The rows of `imr report ARGS --format json`, which must succeed.
+    pub fn report_rows(&self, args: &[&str]) -> Vec<serde_json::Value> {
+        let mut all = vec!["report"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let out = self.imr(&all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        json_lines(&out)
+    }
+
     /// `(case_number, item_no)` of every hit of a JSON search.
     pub fn hits(&self, query: &str) -> Vec<(String, u64)> {
         self.hits_with(&[query])

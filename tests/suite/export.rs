@@ -1,7 +1,7 @@
 //! `imr export`: every decision once, in its year's folder, with the index's own counts; a
 //! query's decisions only; files of the size asked for; and `imr tokens`.
 
-use super::env::{json_lines, stderr, TestIndex};
+use super::env::{stderr, TestIndex};
 use arrow_array::{Array, Date32Array, ListArray, RecordBatch, StringArray, StructArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
@@ -36,15 +36,6 @@ fn column<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
     b.column_by_name(name).unwrap_or_else(|| panic!("no column {name}")).as_any().downcast_ref::<T>().unwrap()
 }
 
-fn report(t: &TestIndex, args: &[&str]) -> Vec<Value> {
-    let mut all = vec!["report"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    let out = t.imr(&all);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    json_lines(&out)
-}
-
 #[test]
 fn parquet_export_holds_every_decision_once_with_the_reports_counts() {
     let t = TestIndex::sample();
@@ -54,7 +45,7 @@ fn parquet_export_holds_every_decision_once_with_the_reports_counts() {
     assert!(stderr(&run).contains("exported 140 decisions of 46 letters"), "{}", stderr(&run));
     assert!(out.join("_SUCCESS").exists());
     let decisions: u64 =
-        report(&t, &["outcomes", "--by", "layout"]).iter().map(|r| r["decisions"].as_u64().unwrap()).sum();
+        t.report_rows(&["outcomes", "--by", "layout"]).iter().map(|r| r["decisions"].as_u64().unwrap()).sum();
 
     let mut rows = 0u64;
     let mut seen = std::collections::BTreeSet::new();
@@ -95,14 +86,15 @@ fn parquet_export_holds_every_decision_once_with_the_reports_counts() {
     assert_eq!(rows, decisions);
     assert_eq!(rows, 140);
     let by_outcome: BTreeMap<String, u64> =
-        report(&t, &["outcomes", "--by", "layout"]).iter().fold(BTreeMap::new(), |mut m, r| {
+        t.report_rows(&["outcomes", "--by", "layout"]).iter().fold(BTreeMap::new(), |mut m, r| {
             *m.entry("upheld".to_string()).or_default() += r["upheld"].as_u64().unwrap();
             *m.entry("overturned".to_string()).or_default() += r["overturned"].as_u64().unwrap();
             *m.entry("unknown".to_string()).or_default() += r["unknown"].as_u64().unwrap();
             m
         });
     assert_eq!(outcomes, by_outcome);
-    let citations: BTreeMap<String, u64> = report(&t, &["citations"])
+    let citations: BTreeMap<String, u64> = t
+        .report_rows(&["citations"])
         .iter()
         .map(|r| (r["key"].as_str().unwrap().to_string(), r["decisions"].as_u64().unwrap()))
         .collect();

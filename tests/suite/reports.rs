@@ -42,15 +42,6 @@ fn count(items: &[Value], keys_of: impl Fn(&Value) -> Vec<String>) -> Counts {
     c
 }
 
-fn report_rows(t: &TestIndex, args: &[&str]) -> Vec<Value> {
-    let mut all = vec!["report"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--format", "json"]);
-    let out = t.imr(&all);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    json_lines(&out)
-}
-
 fn as_counts(rows: &[Value], key: impl Fn(&Value) -> String) -> Counts {
     rows.iter()
         .map(|r| {
@@ -70,7 +61,7 @@ fn citation_report_counts_equal_counts_from_the_parsed_letters() {
     let cited =
         |i: &Value| i["citations"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap().to_string()).collect();
     let want = count(&items, cited);
-    let rows = report_rows(&t, &["citations"]);
+    let rows = t.report_rows(&["citations"]);
     assert_eq!(as_counts(&rows, |r| r["key"].as_str().unwrap().to_string()), want);
     for r in &rows {
         assert_eq!(r["total"], 140, "the denominator is every decision");
@@ -85,7 +76,7 @@ fn citation_report_counts_equal_counts_from_the_parsed_letters() {
         }
     }
     // Split by who cited.
-    let by = report_rows(&t, &["citations", "--by", "cited-by"]);
+    let by = t.report_rows(&["citations", "--by", "cited-by"]);
     for who in ["ur", "imr"] {
         let want = count(&items, |i| {
             i["citations"]
@@ -100,7 +91,7 @@ fn citation_report_counts_equal_counts_from_the_parsed_letters() {
         assert_eq!(as_counts(&got, |r| r["key"].as_str().unwrap().to_string()), want, "{who}");
     }
     // --top keeps the biggest rows and says how many were left out.
-    let top = report_rows(&t, &["citations", "--top", "3"]);
+    let top = t.report_rows(&["citations", "--top", "3"]);
     assert_eq!(top.len(), 3);
     assert_eq!(top, rows[..3].to_vec());
 }
@@ -112,12 +103,12 @@ fn outcome_reports_by_year_category_and_region() {
     let year =
         |i: &Value| vec![i["letter"]["decision_date"].as_str().map_or("(none)".to_string(), |d| d[..4].to_string())];
     assert_eq!(
-        as_counts(&report_rows(&t, &["outcomes", "--by", "year"]), |r| r["key"].as_str().unwrap().to_string()),
+        as_counts(&t.report_rows(&["outcomes", "--by", "year"]), |r| r["key"].as_str().unwrap().to_string()),
         count(&items, year)
     );
     let category = |i: &Value| vec![i["category"].as_str().unwrap_or("(none)").to_string()];
     assert_eq!(
-        as_counts(&report_rows(&t, &["outcomes", "--by", "procedure-category"]), |r| r["key"]
+        as_counts(&t.report_rows(&["outcomes", "--by", "procedure-category"]), |r| r["key"]
             .as_str()
             .unwrap()
             .to_string()),
@@ -133,7 +124,7 @@ fn outcome_reports_by_year_category_and_region() {
         }
     };
     assert_eq!(
-        as_counts(&report_rows(&t, &["outcomes", "--by", "body-region"]), |r| r["key"].as_str().unwrap().to_string()),
+        as_counts(&t.report_rows(&["outcomes", "--by", "body-region"]), |r| r["key"].as_str().unwrap().to_string()),
         count(&items, regions)
     );
     // Every decision counts under each condition of its letter's diagnoses, as `imr parse`
@@ -152,7 +143,7 @@ fn outcome_reports_by_year_category_and_region() {
         }
     };
     let by_diagnosis =
-        as_counts(&report_rows(&t, &["outcomes", "--by", "diagnosis"]), |r| r["key"].as_str().unwrap().to_string());
+        as_counts(&t.report_rows(&["outcomes", "--by", "diagnosis"]), |r| r["key"].as_str().unwrap().to_string());
     assert!(by_diagnosis.len() > 5, "{by_diagnosis:?}");
     assert_eq!(by_diagnosis, count(&items, conditions));
     // `diagnosis:` finds the decisions of each condition key.
@@ -169,7 +160,7 @@ fn outcome_reports_by_year_category_and_region() {
             .collect()
     };
     assert_eq!(
-        as_counts(&report_rows(&t, &["outcomes", "--by", "specialty"]), |r| r["key"].as_str().unwrap().to_string()),
+        as_counts(&t.report_rows(&["outcomes", "--by", "specialty"]), |r| r["key"].as_str().unwrap().to_string()),
         count(&items, specialty)
     );
 }
@@ -179,10 +170,10 @@ fn a_query_limits_the_report_to_the_decisions_it_matches() {
     let t = TestIndex::sample();
     let matched = t.hits("acupuncture").len() as u64;
     assert!(matched > 0);
-    let rows = report_rows(&t, &["citations", "acupuncture"]);
+    let rows = t.report_rows(&["citations", "acupuncture"]);
     assert!(rows.iter().all(|r| r["total"] == matched), "{rows:?}");
     let overturned = t.hits("acupuncture overturned").len() as u64;
-    let by_outcome = report_rows(&t, &["outcomes", "--by", "year", "acupuncture"]);
+    let by_outcome = t.report_rows(&["outcomes", "--by", "year", "acupuncture"]);
     assert_eq!(by_outcome.iter().map(|r| r["overturned"].as_u64().unwrap()).sum::<u64>(), overturned);
     let bad = t.imr(&["report", "citations", "hip AND"]);
     assert_eq!(bad.status.code(), Some(2));
