@@ -230,6 +230,97 @@ fn name_of(names: &Option<Vec<String>>, code: u64) -> String {
 /// Code for "no value" (a decision without a year, say).
 const NONE_CODE: u64 = u64::MAX;
 
+/// A column's codes as dense indices: `code - base` below `len`, and `len` for no value.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    base: u64,
+    len: usize,
+}
+
+impl Span {
+    /// The codes of a dimension's column in one segment (string ordinals, or the range of the
+    /// numbers); `None` when that range is too wide to lay out.
+    fn of(values: &Values) -> Option<Span> {
+        match values {
+            Values::Str(Some(c)) => Some(Span { base: 0, len: c.num_terms() }),
+            Values::U64(Some(c)) => {
+                let len = c.max_value().checked_sub(c.min_value())?.checked_add(1)?;
+                (len <= DENSE_CELLS as u64).then(|| Span { base: c.min_value(), len: len as usize })
+            }
+            Values::Str(None) | Values::U64(None) => Some(Span::NOTHING),
+        }
+    }
+
+    /// Only "no value".
+    const NOTHING: Span = Span { base: 0, len: 0 };
+
+    fn slots(self) -> usize {
+        self.len + 1
+    }
+
+    fn index(self, code: u64) -> Option<usize> {
+        if code == NONE_CODE {
+            return Some(self.len);
+        }
+        let i = usize::try_from(code.checked_sub(self.base)?).ok()?;
+        (i < self.len).then_some(i)
+    }
+
+    fn code(self, index: usize) -> u64 {
+        if index == self.len {
+            NONE_CODE
+        } else {
+            self.base + index as u64
+        }
+    }
+}
+
+/// Most cells a dense table may have (24 bytes each).
+const DENSE_CELLS: usize = 1 << 18;
+
+/// Tallies by (key code, group code): a dense table indexed by both codes when it is small
+/// (counting then costs an index, not a hash lookup), else a map. Codes outside the spans go
+/// to the map too, so nothing is ever dropped.
+struct Cells {
+    keys: Span,
+    groups: Span,
+    dense: Vec<Tally>,
+    spill: HashMap<(u64, u64), Tally, crate::quickhash::Quick>,
+}
+
+impl Cells {
+    fn new(keys: Option<Span>, groups: Option<Span>) -> Cells {
+        let (keys, groups, size) = match (keys, groups) {
+            (Some(k), Some(g)) if k.slots().saturating_mul(g.slots()) <= DENSE_CELLS => (k, g, k.slots() * g.slots()),
+            _ => (Span::NOTHING, Span::NOTHING, 0),
+        };
+        Cells { keys, groups, dense: vec![Tally::default(); size], spill: HashMap::default() }
+    }
+
+    fn add(&mut self, key: u64, group: u64, o: Outcome) {
+        let at = match (self.keys.index(key), self.groups.index(group)) {
+            (Some(k), Some(g)) => self.dense.get_mut(k * self.groups.slots() + g),
+            _ => None,
+        };
+        match at {
+            Some(t) => t.add(o),
+            None => self.spill.entry((key, group)).or_default().add(o),
+        }
+    }
+
+    /// Every (key code, group code) counted, with its tally.
+    fn into_counted(self) -> impl Iterator<Item = ((u64, u64), Tally)> {
+        let (keys, groups) = (self.keys, self.groups);
+        let slots = groups.slots();
+        self.dense
+            .into_iter()
+            .enumerate()
+            .filter(|(_, t)| t.decisions > 0)
+            .map(move |(i, t)| ((keys.code(i / slots), groups.code(i % slots)), t))
+            .chain(self.spill)
+    }
+}
+
 /// Counts decisions by (key, group). Keys come from `keys` (for `CitationBy`, from the UR and
 /// IMR columns with the group set to who cited); groups from `groups`.
 struct Counter {
@@ -247,8 +338,10 @@ struct SegmentCounter {
     none: Option<u64>,
     key_columns: Vec<(Values, Option<u64>)>,
     groups: Option<Values>,
-    pairs: HashMap<(usize, u64, u64), Tally, crate::quickhash::Quick>,
-    group_totals: HashMap<u64, Tally, crate::quickhash::Quick>,
+    /// Per key column: tallies by (key, group).
+    pairs: Vec<Cells>,
+    /// Tallies by group (the key code is always "no value").
+    group_totals: Cells,
     all: Tally,
     scratch: Vec<u64>,
     group_scratch: Vec<u64>,
@@ -279,6 +372,19 @@ impl Collector for Counter {
             Some(Dimension::CitationBy) | None => None,
             Some(g) => Some(Values::open(reader, g, None)?),
         };
+        let group_span = match &groups {
+            Some(g) => Span::of(g),
+            None => Some(Span::NOTHING),
+        };
+        let pairs = key_columns
+            .iter()
+            .map(|(values, fixed)| {
+                // Who cited is a group of two fixed codes.
+                let groups = if fixed.is_some() { Some(Span { base: 0, len: 2 }) } else { group_span };
+                Cells::new(Span::of(values), groups)
+            })
+            .collect();
+        let group_totals = Cells::new(group_span, Some(Span::NOTHING));
         Ok(SegmentCounter {
             upheld: ord("upheld"),
             overturned: ord("overturned"),
@@ -286,8 +392,8 @@ impl Collector for Counter {
             outcome,
             key_columns,
             groups,
-            pairs: HashMap::default(),
-            group_totals: HashMap::default(),
+            pairs,
+            group_totals,
             all: Tally::default(),
             scratch: Vec::new(),
             group_scratch: Vec::new(),
@@ -343,7 +449,7 @@ impl SegmentCollector for SegmentCounter {
             }
         }
         for &g in &groups {
-            self.group_totals.entry(g).or_default().add(outcome);
+            self.group_totals.add(g, NONE_CODE, outcome);
         }
         let mut keys = std::mem::take(&mut self.scratch);
         for (col, (values, fixed_group)) in self.key_columns.iter().enumerate() {
@@ -355,10 +461,10 @@ impl SegmentCollector for SegmentCounter {
             }
             for &k in &keys {
                 match fixed_group {
-                    Some(g) => self.pairs.entry((col, k, *g)).or_default().add(outcome),
+                    Some(g) => self.pairs[col].add(k, *g, outcome),
                     None => {
                         for &g in &groups {
-                            self.pairs.entry((col, k, g)).or_default().add(outcome);
+                            self.pairs[col].add(k, g, outcome);
                         }
                     }
                 }
@@ -381,13 +487,15 @@ impl SegmentCollector for SegmentCounter {
         };
         let key_names: Vec<Option<Vec<String>>> = self.key_columns.iter().map(|(v, _)| v.names()).collect();
         let mut pairs: HashMap<(String, String), Tally> = HashMap::new();
-        for ((col, k, g), t) in self.pairs {
-            let fixed = self.key_columns[col].1.is_some();
-            let key = if k == NONE_CODE { String::new() } else { name_of(&key_names[col], k) };
-            pairs.entry((key, group_name(g, fixed))).or_default().merge(t);
+        for (col, cells) in self.pairs.into_iter().enumerate() {
+            for ((k, g), t) in cells.into_counted() {
+                let fixed = self.key_columns[col].1.is_some();
+                let key = if k == NONE_CODE { String::new() } else { name_of(&key_names[col], k) };
+                pairs.entry((key, group_name(g, fixed))).or_default().merge(t);
+            }
         }
         let mut groups: HashMap<String, Tally> = HashMap::new();
-        for (g, t) in self.group_totals {
+        for ((g, _), t) in self.group_totals.into_counted() {
             groups.entry(group_name(g, false)).or_default().merge(t);
         }
         (pairs, groups, self.all)
