@@ -338,6 +338,9 @@ struct SegmentCounter {
     none: Option<u64>,
     key_columns: Vec<(Values, Option<u64>)>,
     groups: Option<Values>,
+    /// The groups are the outcomes: the outcome column already read gives them.
+    groups_are_outcomes: bool,
+    ords_scratch: Vec<Option<u64>>,
     /// Per key column: tallies by (key, group).
     pairs: Vec<Cells>,
     /// Tallies by group (the key code is always "no value").
@@ -386,6 +389,8 @@ impl Collector for Counter {
             .collect();
         let group_totals = Cells::new(group_span, Some(Span::NOTHING));
         Ok(SegmentCounter {
+            groups_are_outcomes: self.groups == Some(Dimension::Outcome),
+            ords_scratch: Vec::new(),
             upheld: ord("upheld"),
             overturned: ord("overturned"),
             none: ord(schema::NO_ITEM_OUTCOME),
@@ -424,6 +429,32 @@ impl SegmentCollector for SegmentCounter {
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let ord = self.outcome.as_ref().and_then(|c| c.term_ords(doc).next());
+        self.count(doc, ord);
+    }
+
+    /// A block of matching documents (reports score nothing, so tantivy hands them over in
+    /// blocks): their outcomes are read in one call.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut ords = std::mem::take(&mut self.ords_scratch);
+        ords.clear();
+        ords.resize(docs.len(), None);
+        if let Some(c) = &self.outcome {
+            c.ords().first_vals(docs, &mut ords);
+        }
+        for (&doc, &ord) in docs.iter().zip(&ords) {
+            self.count(doc, ord);
+        }
+        self.ords_scratch = ords;
+    }
+
+    fn harvest(self) -> Counts {
+        self.harvested()
+    }
+}
+
+impl SegmentCounter {
+    /// Counts one decision, whose outcome column holds `ord`.
+    fn count(&mut self, doc: DocId, ord: Option<u64>) {
         if ord.is_some() && ord == self.none {
             return; // a letter without items is not a decision
         }
@@ -435,6 +466,10 @@ impl SegmentCollector for SegmentCounter {
         self.all.add(outcome);
         let mut groups = std::mem::take(&mut self.group_scratch);
         match &self.groups {
+            Some(_) if self.groups_are_outcomes => {
+                groups.clear();
+                groups.push(ord.unwrap_or(NONE_CODE));
+            }
             Some(g) => {
                 g.codes(doc, &mut groups);
                 groups.sort_unstable();
@@ -474,7 +509,7 @@ impl SegmentCollector for SegmentCounter {
         self.group_scratch = groups;
     }
 
-    fn harvest(self) -> Counts {
+    fn harvested(self) -> Counts {
         let group_names = self.groups.as_ref().and_then(Values::names);
         let group_name = |g: u64, fixed: bool| -> String {
             if fixed {
