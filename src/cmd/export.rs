@@ -96,11 +96,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<u8> {
         written.files,
         written.partitions,
         written.bytes as f64 / 1e6,
-        match args.format {
-            export::Format::Parquet => "Parquet",
-            export::Format::Jsonl => "JSON Lines",
-            export::Format::Csv => "CSV",
-        },
+        args.format.name(),
         started.elapsed().as_secs_f64()
     );
     match selected.without_items {

@@ -24,6 +24,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Parquet => "Parquet",
+            Format::Jsonl => "JSON Lines",
+            Format::Csv => "CSV",
+        }
+    }
+
     fn extension(self) -> &'static str {
         match self {
             Format::Parquet => "parquet",
