@@ -49,15 +49,9 @@ fn index(corpus: &PathBuf) -> Store {
     let tally = ingest::run(std::slice::from_ref(corpus), 0, &tables, &extractor, |loaded| -> Result<(), ()> {
         match loaded {
             Loaded::Letter { path, format, letter, .. } => {
-                let docs = imr_search::document::documents(
-                    &store.fields,
-                    &letter,
-                    &path.display().to_string(),
-                    format.as_str(),
-                );
-                for d in docs {
-                    writer.add_document(d).expect("add");
-                }
+                let key = path.display().to_string();
+                let docs = imr_search::document::documents(&store.fields, &letter, &key, format.as_str());
+                imr_search::indexer::add_letter(&writer, &store.fields, &key, docs).expect("add");
             }
             other => eprintln!("relevance: {} was not read", other.path().display()),
         }

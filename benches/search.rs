@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use imr_gen as gen;
 use imr_search::report::{self, Dimension, Request};
 use imr_search::store::Store;
-use imr_search::{document, letter, search};
+use imr_search::{document, indexer, letter, search};
 use rayon::prelude::*;
 
 fn index(letters: u64) -> Store {
@@ -19,11 +19,11 @@ fn index(letters: u64) -> Store {
         .map(|i| {
             let g = gen::letter(1, i);
             let parsed = letter::parse(&g.text);
-            document::documents(&store.fields, &parsed, &g.file_name, "txt")
+            (g.file_name.clone(), document::documents(&store.fields, &parsed, &g.file_name, "txt"))
         })
         .collect();
-    for doc in docs.into_iter().flatten() {
-        writer.add_document(doc).expect("add");
+    for (path, letter) in docs {
+        indexer::add_letter(&writer, &store.fields, &path, letter).expect("add");
     }
     writer.commit().expect("commit");
     store

@@ -1,4 +1,5 @@
-//! Letter -> index documents: one per disputed item, each carrying the letter's fields.
+//! Letter -> index documents: one per disputed item, each carrying the letter's fields but the
+//! case summary, which only the first carries (`join`).
 
 use crate::letter::citations::CitedBy;
 use crate::letter::{Date, Letter, Outcome};
@@ -85,9 +86,6 @@ pub fn documents_of_file(
         for c in conditions {
             doc.add_text(f.condition, c);
         }
-        if let Some(s) = &letter.clinical_summary {
-            doc.add_text(f.summary, s);
-        }
         if let Some(d) = letter.decision_date {
             doc.add_date(f.decision_date, date_time(d));
             doc.add_u64(f.year, u64::from(d.year));
@@ -156,6 +154,11 @@ pub fn documents_of_file(
         doc.add_text(f.outcome, NO_ITEM_OUTCOME);
         doc.add_text(f.text, &letter.text);
         docs.push(doc);
+    }
+    // The case summary once per letter, on its first document: a query on it finds every
+    // decision of the letter through `join::LetterJoin`.
+    if let Some(s) = &letter.clinical_summary {
+        docs[0].add_text(f.summary, s);
     }
     if let Some(facts) = facts {
         docs[0].add_u64(f.file_size, facts.size);

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tantivy::collector::Count;
+use tantivy::indexer::UserOperation;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, Term};
@@ -240,13 +241,10 @@ fn index_into(
                         Some(s) if s.hash == facts.hash => changes.unchanged += 1, // touched, same content
                         Some(_) => changes.updated += 1,
                     }
-                    writer.delete_term(Term::from_field_text(fields.path, &key));
-                    for doc in docs {
-                        writer.add_document(doc).with_context(|| {
-                            format!("cannot index {} into {} (is its disk full?)", file.display(), path.display())
-                        })?;
-                        changes.decisions += 1;
-                    }
+                    changes.decisions += docs.len() as u64;
+                    add_letter(&writer, &fields, &key, docs).with_context(|| {
+                        format!("cannot index {} into {} (is its disk full?)", file.display(), path.display())
+                    })?;
                     changes.uncommitted += 1;
                 }
                 Loaded::Skipped { path: file, reason } => {
@@ -319,6 +317,22 @@ fn index_into(
         letters,
         decisions,
     })
+}
+
+/// Replaces the letter at `path` with `docs`, in one batch: tantivy keeps a batch's documents
+/// in one segment, in order and side by side, which the case summary's join relies on
+/// (`join.rs`); the old documents go in the same batch.
+pub fn add_letter(
+    writer: &IndexWriter,
+    fields: &Fields,
+    path: &str,
+    docs: Vec<tantivy::TantivyDocument>,
+) -> tantivy::Result<()> {
+    let mut batch = Vec::with_capacity(docs.len() + 1);
+    batch.push(UserOperation::Delete(Term::from_field_text(fields.path, path)));
+    batch.extend(docs.into_iter().map(UserOperation::Add));
+    writer.run(batch)?;
+    Ok(())
 }
 
 fn commit(writer: &mut IndexWriter, stamp: &str) -> anyhow::Result<()> {

@@ -13,6 +13,7 @@ pub mod export;
 pub mod facets;
 pub mod indexer;
 pub mod ingest;
+pub mod join;
 pub mod letter;
 pub mod print;
 pub mod query;

@@ -18,6 +18,7 @@
 use crate::letter::{levels, Outcome};
 use crate::schema;
 use crate::vocabulary::{self, Vocabulary};
+use ordered_float::OrderedFloat;
 use tantivy::query_grammar::{
     self as grammar, Delimiter, Occur, UserInputAst as Ast, UserInputBound as Bound, UserInputLeaf as Leaf,
     UserInputLiteral as Literal,
@@ -593,6 +594,38 @@ fn bound(s: &str, end: bool) -> Result<String, QueryError> {
 }
 
 /// Writes a tree back in the query language: what the "read as" line shows.
+/// The tree with every boost (`word^2`, `(a b)^2`) moved down to leaves of one field each: a
+/// plain word under a boost becomes one boosted word per field of `fields`. Scores are the
+/// same (a boost multiplies a sum), and every boosted part of the query then reads one field,
+/// which the case summary's join needs (`join::join_summary`).
+pub fn boosts_on_fields(tree: Ast, fields: &[&str]) -> Ast {
+    push_boost(tree, None, fields)
+}
+
+fn push_boost(ast: Ast, boost: Option<OrderedFloat<f64>>, fields: &[&str]) -> Ast {
+    match ast {
+        Ast::Clause(children) => {
+            Ast::Clause(children.into_iter().map(|(occur, c)| (occur, push_boost(c, boost, fields))).collect())
+        }
+        Ast::Boost(inner, b) => push_boost(*inner, Some(boost.map_or(b, |outer| outer * b)), fields),
+        Ast::Leaf(leaf) => {
+            let Some(b) = boost else { return Ast::Leaf(leaf) };
+            match *leaf {
+                Leaf::Literal(l) if l.field_name.is_none() && fields.len() > 1 => Ast::Clause(
+                    fields
+                        .iter()
+                        .map(|f| {
+                            let one = Literal { field_name: Some(f.to_string()), ..l.clone() };
+                            (Some(Occur::Should), Ast::Boost(Box::new(Ast::from(Leaf::Literal(one))), b))
+                        })
+                        .collect(),
+                ),
+                other => Ast::Boost(Box::new(Ast::from(other)), b),
+            }
+        }
+    }
+}
+
 fn print(ast: &Ast, out: &mut String, top: bool) {
     match ast {
         Ast::Clause(children) => {

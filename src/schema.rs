@@ -1,8 +1,10 @@
 //! THE index schema: field names, their options and analyzers, and the version stamps.
 //!
 //! One document per disputed item (decision), carrying its letter's fields, so an item's
-//! outcome is never confused with another item's. A letter with no readable items gets one
-//! document (item 0) holding its full text, so it is still found and counted.
+//! outcome is never confused with another item's. The case summary is the exception: it is
+//! indexed once, on the letter's first document, and a query on it is joined to the letter's
+//! decisions (`join.rs`). A letter with no readable items gets one document (item 0) holding
+//! its full text, so it is still found and counted.
 //! `schema/index-schema.json` is the golden copy; a test fails when this drifts from it.
 
 use crate::analysis::{IMR_EN, IMR_PLAIN};
@@ -13,7 +15,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -115,14 +117,15 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         case_number: b.add_text_field(CASE_NUMBER, keyword.clone()),
         item_no: b.add_u64_field(ITEM_NO, number.clone()),
-        item_count: b.add_u64_field(ITEM_COUNT, STORED),
+        // Fast: the summary's join checks a letter's run of documents against it.
+        item_count: b.add_u64_field(ITEM_COUNT, STORED | FAST),
         // Item text, guidelines and rationale are stored once, in `decision`.
         procedure: b.add_text_field(PROCEDURE, searchable(IMR_EN)),
         diagnosis: b.add_text_field(DIAGNOSIS, prose(IMR_EN)),
         outcome: b.add_text_field(OUTCOME, keyword.clone()),
         citation: b.add_text_field(CITATION, searchable(IMR_EN)),
         rationale: b.add_text_field(RATIONALE, searchable(IMR_EN)),
-        // Not stored: the letter JSON holds it once, where item documents would repeat it.
+        // Not stored: the letter JSON holds it once. Indexed on the letter's first document only.
         summary: b.add_text_field(SUMMARY, searchable(IMR_EN)),
         text: b.add_text_field(TEXT, prose(IMR_EN)),
         decision_date: b.add_date_field(

@@ -2,6 +2,7 @@
 
 use crate::document::{date_from, StoredLetter};
 use crate::facets::Filter;
+use crate::join;
 use crate::letter::Decision;
 use crate::query::{self, Reading};
 use crate::schema;
@@ -198,9 +199,13 @@ fn compile(
 ) -> Result<Box<dyn Query>, SearchError> {
     let main: Box<dyn Query> = match &reading.tree {
         None => Box::new(AllQuery),
-        Some(tree) => parser(store, fields)
-            .build_query_from_user_input_ast(tree.clone())
-            .map_err(|e| SearchError::Query { query: raw.to_string(), reason: e.to_string() })?,
+        Some(tree) => {
+            let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+            let tree = query::boosts_on_fields(tree.clone(), &names);
+            let bad = |reason: String| SearchError::Query { query: raw.to_string(), reason };
+            let built = parser(store, fields).build_query_from_user_input_ast(tree).map_err(|e| bad(e.to_string()))?;
+            join::join_summary(built, store.fields.summary).map_err(bad)?
+        }
     };
     if reading.outcomes.is_empty() {
         return Ok(filtered(main, filters));

@@ -10,14 +10,13 @@ use tantivy::IndexReader;
 static INDEX: LazyLock<(Store, IndexReader)> = LazyLock::new(|| {
     let store = Store::in_ram();
     let mut writer: tantivy::IndexWriter = store.index.writer(15_000_000).expect("writer");
-    for text in [
-        include_str!("../../data/letters/c-2016/CM16-0923587.txt"),
-        include_str!("../../data/letters/a-2013/CM13-0911583.txt"),
+    for (path, text) in [
+        ("c-2016/CM16-0923587.txt", include_str!("../../data/letters/c-2016/CM16-0923587.txt")),
+        ("a-2013/CM13-0911583.txt", include_str!("../../data/letters/a-2013/CM13-0911583.txt")),
     ] {
         let letter = imr_search::letter::parse(text);
-        for doc in imr_search::document::documents(&store.fields, &letter, "fuzz", "utf-8") {
-            writer.add_document(doc).expect("add");
-        }
+        let docs = imr_search::document::documents(&store.fields, &letter, path, "utf-8");
+        imr_search::indexer::add_letter(&writer, &store.fields, path, docs).expect("add");
     }
     writer.commit().expect("commit");
     let reader = store.reader().expect("reader");

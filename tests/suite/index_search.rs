@@ -331,3 +331,54 @@ fn the_count_of_decisions_mentioning_the_words_elsewhere_is_given_when_asked() {
     let decisions: u64 = json_lines(&report).iter().map(|r| r["decisions"].as_u64().unwrap()).sum();
     assert_eq!(decisions, 1);
 }
+
+#[test]
+fn a_word_of_the_case_summary_finds_every_decision_of_its_letter_once() {
+    // The summary is indexed once per letter, on its first document, and a query on it is
+    // joined to every decision of the letter. The truth here is the parsed letters' own text.
+    let t = TestIndex::sample();
+    let parsed = super::env::imr(&repo(), &["parse", "data/letters"]);
+    let letters = json_lines(&parsed);
+    for (query, pattern) in [
+        ("summary:radiculopathy", r"(?i)\bradiculopath"),
+        ("summary:acupuncture", r"(?i)\bacupunct"),
+        ("summary:\"low back pain\"", r"(?i)\blow[\s-]+back[\s-]+pain"),
+    ] {
+        let re = regex::Regex::new(pattern).unwrap();
+        let mut want = BTreeSet::new();
+        let mut letters_matched = 0;
+        for l in &letters {
+            let Some(summary) = l["clinical_summary"].as_str() else { continue };
+            if !re.is_match(summary) {
+                continue;
+            }
+            letters_matched += 1;
+            let case = l["case_number"].as_str().unwrap_or("").to_string();
+            let items = l["items"].as_array().map_or(0, Vec::len) as u64;
+            want.extend((1..=items.max(1)).map(|i| (case.clone(), if items == 0 { 0 } else { i })));
+        }
+        assert!(want.len() > letters_matched, "{query}: some letter with several items should match");
+        let out = t.imr(&["search", "--json", "-n", "1000", query]);
+        assert_eq!(out.status.code(), Some(0), "{query}: {}", stderr(&out));
+        let hits = json_lines(&out);
+        let got: Vec<(String, u64)> = hits
+            .iter()
+            .map(|h| (h["case_number"].as_str().unwrap_or("").to_string(), h["item_no"].as_u64().unwrap()))
+            .collect();
+        let set: BTreeSet<_> = got.iter().cloned().collect();
+        assert_eq!(set.len(), got.len(), "{query}: a decision listed twice");
+        assert_eq!(set, want, "{query}");
+        // Every decision of a letter has the letter's score.
+        for h in &hits {
+            let same = hits.iter().filter(|o| o["case_number"] == h["case_number"]);
+            assert!(same.map(|o| &o["score"]).all(|s| *s == h["score"]), "{query}: {h}");
+        }
+    }
+    // A boost on a plain word reaches the summary too, and finds what the word finds.
+    let plain = t.hits_with(&["--anywhere", "radiculopathy"]);
+    let boosted = t.hits_with(&["--anywhere", "radiculopathy^3"]);
+    let as_set = |v: &[(String, u64)]| v.iter().cloned().collect::<BTreeSet<_>>();
+    assert_eq!(as_set(&plain), as_set(&boosted));
+    let in_summaries = as_set(&t.hits("summary:radiculopathy"));
+    assert!(in_summaries.is_subset(&as_set(&plain)), "--anywhere finds what the summaries hold");
+}

@@ -45,7 +45,14 @@ fn summary_line(out: &std::process::Output, what: &str) -> String {
 
 /// Every decision (case number, item, outcome, file), sorted.
 fn all_hits(t: &TestIndex) -> Vec<(String, u64, String, String)> {
-    let out = t.imr(&["search", "--json", "-n", "100000", "upheld OR overturned"]);
+    hits_of(t, &["upheld OR overturned"])
+}
+
+/// The decisions a search finds (case number, item, outcome, file), sorted.
+fn hits_of(t: &TestIndex, args: &[&str]) -> Vec<(String, u64, String, String)> {
+    let mut all = vec!["search", "--json", "-n", "100000"];
+    all.extend_from_slice(args);
+    let out = t.imr(&all);
     let mut h: Vec<_> = json_lines(&out)
         .iter()
         .map(|h| {
@@ -83,6 +90,13 @@ fn reindexing_reads_only_what_changed_and_matches_a_clean_build() {
     let clean = TestIndex::new();
     clean.imr(&["index", letters.to_str().unwrap()]);
     assert_eq!(all_hits(&t), all_hits(&clean));
+    // The case summary, indexed once per letter, finds the changed letter's new decisions and
+    // none of the removed ones, as a clean build does.
+    for q in [&["summary:pain"][..], &["summary:pain overturned"], &["--anywhere", "lumbar"]] {
+        let (updated, built) = (hits_of(&t, q), hits_of(&clean, q));
+        assert!(!updated.is_empty(), "{q:?}");
+        assert_eq!(updated, built, "{q:?}");
+    }
     assert_eq!(
         summary_line(&third, "imr: the index"),
         summary_line(&clean.imr(&["index", letters.to_str().unwrap()]), "imr: the index")
@@ -132,6 +146,13 @@ fn kill_9_at_any_point_then_rerun_gives_the_clean_build() {
         want.replace(clean.path().to_str().unwrap(), "X")
     );
     assert_eq!(all_hits(&t), all_hits(&clean));
+    // The case summary, indexed once per letter, finds the changed letter's new decisions and
+    // none of the removed ones, as a clean build does.
+    for q in [&["summary:pain"][..], &["summary:pain overturned"], &["--anywhere", "lumbar"]] {
+        let (updated, built) = (hits_of(&t, q), hits_of(&clean, q));
+        assert!(!updated.is_empty(), "{q:?}");
+        assert_eq!(updated, built, "{q:?}");
+    }
     let verify = t.imr(&["verify", letters.to_str().unwrap()]);
     assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
 }
