@@ -37,9 +37,7 @@ re!(
 // end): `diagnoses include`, `diagnoses are documented as`, `diagnosed with`, `is being
 // treated for`, `is undergoing treatment for`, `treated for the diagnoses of`, `has filed a
 // claim for`.
-re!(
-    DIAGNOSES,
-    r"(?xi)
+const DIAGNOSES_PATTERN: &str = r"(?xi)
     (?: \bdiagnos[ie]s\b [^.:;]{0,40}?
           (?: \b(?:are|were|is|was)(?:\s+(?:documented|noted|listed|reported|given)\s+(?:as|is|are|to\s+include))?
             | \b(?:documented|noted|listed)\s+(?:as|is|are|was|were|to\s+include)
@@ -52,8 +50,24 @@ re!(
       | \b(?:undergoing|receiving|under|ongoing|continued|continuing|sought|seeking|received|in)\s+(?:\w+\s+)?treatments?\s+for
             (?:\s+(?:the\s+)?diagnos[ie]s\s+of)?\s*:?
       | \bfiled\s+a\s+claim\s+for )
-    \s*(.+?)(?:\.(?:\s|$)|$)"
-);
+    \s*(.+?)(?:\.(?:\s|$)|$)";
+re!(DIAGNOSES, DIAGNOSES_PATTERN);
+/// [`DIAGNOSES`] with ASCII word boundaries, word and space classes and case, and with chars
+/// still read as chars (`.` and `[^.:;]{0,40}`). Under Unicode `\b` the lazy DFA gives up at
+/// the first non-ASCII byte it meets and a far slower engine reads on; this form keeps the DFA.
+/// It matches exactly as [`DIAGNOSES`] in text whose non-ASCII chars are neither word chars nor
+/// spaces (curly quotes, dashes: see [`plain_beyond_ascii`]).
+static DIAGNOSES_ASCII: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+    let pattern = DIAGNOSES_PATTERN.replace("(.+?)", "((?u:.)+?)").replace("[^.:;]", "(?u:[^.:;])");
+    regex::bytes::Regex::new(&format!("(?-u){pattern}")).expect("valid regex")
+});
+re!(NON_ASCII_WORD_OR_SPACE, r"[[\w\s]&&[^\x00-\x7F]]");
+
+/// Whether every non-ASCII char of `text` is neither a word char nor a space, so that ASCII
+/// `\b`, `\w`, `\s` and case rules read it as the Unicode ones do.
+fn plain_beyond_ascii(text: &str) -> bool {
+    text.is_ascii() || !NON_ASCII_WORD_OR_SPACE.is_match(text)
+}
 // Where a list's last condition ends: what follows tells how or when it happened.
 re!(
     DIAGNOSES_STOP,
@@ -373,8 +387,8 @@ fn region_only(piece: &str) -> bool {
 /// conditions with side and region kept, de-duplicated. Every diagnosis is text of the letter.
 pub fn diagnoses(summary: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for c in diagnoses_lists(summary) {
-        let list = ENCOUNTER.replace_all(&c[1], "");
+    for list in diagnoses_lists(summary) {
+        let list = ENCOUNTER.replace_all(list, "");
         let list = DIAGNOSES_STOP.replace(&list, "");
         // A list that uses semicolons is split at them first; a place after a comma inside one
         // of its parts belongs to that part (`carpal tunnel syndrome, left upper limb; ...`).
@@ -408,11 +422,22 @@ pub fn diagnoses(summary: &str) -> Vec<String> {
 // only letters, digits and spaces.
 re!(DIAGNOSES_WORD, r"(?i)diagnos|treat|claim");
 
-/// What `DIAGNOSES.captures_iter(summary)` gives, without running the pattern from every
-/// common word ("is", "in", "under"): each search starts where a match holding the next
-/// [`DIAGNOSES_WORD`] could start at the earliest, walking back from the word over
-/// everything but ASCII punctuation.
-fn diagnoses_lists(summary: &str) -> Vec<regex::Captures<'_>> {
+/// The lists (group 1) that `DIAGNOSES.captures_iter(summary)` gives, without running the
+/// pattern from every common word ("is", "in", "under"): each search starts where a match
+/// holding the next [`DIAGNOSES_WORD`] could start at the earliest, walking back from the word
+/// over everything but ASCII punctuation.
+fn diagnoses_lists(summary: &str) -> Vec<&str> {
+    // (end of the match, start and end of the list) of the first match from `start`.
+    let ascii = plain_beyond_ascii(summary);
+    let captures_at = |start: usize| -> Option<(usize, usize, usize)> {
+        if ascii {
+            let c = DIAGNOSES_ASCII.captures_at(summary.as_bytes(), start)?;
+            Some((c.get(0)?.end(), c.get(1)?.start(), c.get(1)?.end()))
+        } else {
+            let c = DIAGNOSES.captures_at(summary, start)?;
+            Some((c.get(0)?.end(), c.get(1)?.start(), c.get(1)?.end()))
+        }
+    };
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(word) = DIAGNOSES_WORD.find_at(summary, at) {
@@ -422,11 +447,10 @@ fn diagnoses_lists(summary: &str) -> Vec<regex::Captures<'_>> {
             .rev()
             .find(|&(_, c)| c.is_ascii_punctuation() && c != '_')
             .map_or(at, |(i, c)| at + i + c.len_utf8());
-        let Some(c) = DIAGNOSES.captures_at(summary, start) else { break };
-        let end = c.get(0).map_or(summary.len(), |m| m.end());
+        let Some((end, list_start, list_end)) = captures_at(start) else { break };
         // A match is never empty; a search from past it starts after it, as captures_iter.
         at = end.max(start + 1).min(summary.len());
-        out.push(c);
+        out.push(&summary[list_start..list_end]);
         if at >= summary.len() {
             break;
         }
@@ -492,6 +516,28 @@ mod tests {
 
     fn d(s: &str) -> Option<Date> {
         Date::parse_us(s)
+    }
+
+    #[test]
+    fn the_ascii_form_of_the_diagnoses_pattern_reads_as_the_unicode_one() {
+        for text in [
+            "The patient\u{2019}s diagnoses include \u{201c}lumbar strain\u{201d} and knee pain. Next.",
+            "She is being treated for neck pain \u{2013} chronic. He filed a claim for \u{2018}back\u{2019} pain",
+            // 31 chars but 41 bytes between "diagnoses" and "are": chars are counted as chars.
+            "Her diagnoses \u{2014} \u{201c}per the doctor\u{2019}s notes\u{201d} \u{2014} are: neck pain.",
+        ] {
+            assert!(plain_beyond_ascii(text), "{text}");
+            let unicode: Vec<String> = DIAGNOSES.captures_iter(text).map(|c| c[1].to_string()).collect();
+            let ascii: Vec<String> = DIAGNOSES_ASCII
+                .captures_iter(text.as_bytes())
+                .map(|c| String::from_utf8_lossy(&c[1]).into_owned())
+                .collect();
+            assert!(!unicode.is_empty(), "{text}");
+            assert_eq!(ascii, unicode, "{text}");
+        }
+        // Letters and spaces beyond ASCII take the Unicode pattern.
+        assert!(!plain_beyond_ascii("diagnosed with caf\u{e9} pain"));
+        assert!(!plain_beyond_ascii("diagnosed with\u{a0}neck pain"));
     }
 
     #[test]

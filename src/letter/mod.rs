@@ -62,7 +62,9 @@ static HEADINGS: LazyLock<Vec<(Heading, Regex)>> = LazyLock::new(|| {
         (NoticeTitle, format!("(?i){}", w("Notice of Independent Medical Review Determination"))),
         (NoticeRationale, w("INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE")),
         (NoticeQualifications, format!(r"(?i){}\s*:", w("Medical Qualifications of the Expert Reviewer"))),
-        (NoticeSummary, r"(?m)^Case\s+Summary\s*:".to_string()),
+        // Searched without its `(?m)^` (see `Sections::find`): anchored, the pattern cost as much
+        // as all the other headings together.
+        (NoticeSummary, r"Case\s+Summary\s*:".to_string()),
         (ReviewTitle, w("MEDICAL PROFESSIONAL REVIEW")),
         (ReviewIssue, format!(r"{}\s*:", w("ISSUE AT DISPUTE"))),
         (ReviewSummary, r"(?m)^CASE\s+SUMMARY\s*:".to_string()),
@@ -102,7 +104,14 @@ impl<'a> Sections<'a> {
     fn find(flat: &'a str) -> Sections<'a> {
         let mut found: Vec<(Heading, usize, usize)> = Vec::new();
         for (h, re) in HEADINGS.iter() {
-            if let Some(m) = re.find(flat) {
+            let m = if *h == Heading::NoticeSummary {
+                // Only at the start of a line. A match elsewhere cannot hide one that does start a
+                // line: no `Case` starts inside `Case Summary:`.
+                re.find_iter(flat).find(|m| m.start() == 0 || flat.as_bytes()[m.start() - 1] == b'\n')
+            } else {
+                re.find(flat)
+            };
+            if let Some(m) = m {
                 found.push((*h, m.start(), m.end()));
             }
         }

@@ -5,8 +5,21 @@
 //! non-empty lines and re-joins wrapped text with [`join`].
 
 /// Splits raw text into trimmed, non-empty lines (`\n`, `\r\n`, `\r` and form feeds all break).
+///
+/// The breaks are ASCII, so the bytes are scanned directly: splitting at a set of chars
+/// decodes every char and took half the time of building the flat text.
 pub fn lines(raw: &str) -> Vec<&str> {
-    raw.split(['\n', '\r', '\u{c}']).map(str::trim).filter(|l| !l.is_empty()).collect()
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, b) in raw.bytes().enumerate() {
+        if matches!(b, b'\n' | b'\r' | b'\x0c') {
+            out.push(raw[from..i].trim());
+            from = i + 1;
+        }
+    }
+    out.push(raw[from..].trim());
+    out.retain(|l| !l.is_empty());
+    out
 }
 
 /// Joins wrapped lines into one string with single spaces.
