@@ -79,8 +79,8 @@ impl Weight for JoinWeight {
             }
             doc = inner.advance();
         }
-        // Runs come in document order; only a fallback read can break it.
-        if !docs.is_sorted_by_key(|(d, _)| *d) {
+        // Runs come in document order, each document once; only a fallback read can break it.
+        if !docs.windows(2).all(|w| w[0].0 < w[1].0) {
             docs.sort_by_key(|(d, _)| *d);
             docs.dedup_by_key(|(d, _)| *d);
         }
