@@ -593,7 +593,6 @@ fn bound(s: &str, end: bool) -> Result<String, QueryError> {
     Ok(format!("{y:04}-{m:02}-{d:02}T00:00:00Z"))
 }
 
-/// Writes a tree back in the query language: what the "read as" line shows.
 /// The tree with every boost (`word^2`, `(a b)^2`) moved down to leaves of one field each: a
 /// plain word under a boost becomes one boosted word per field of `fields`. Scores are the
 /// same (a boost multiplies a sum), and every boosted part of the query then reads one field,
@@ -626,6 +625,7 @@ fn push_boost(ast: Ast, boost: Option<OrderedFloat<f64>>, fields: &[&str]) -> As
     }
 }
 
+/// Writes a tree back in the query language: what the "read as" line shows.
 fn print(ast: &Ast, out: &mut String, top: bool) {
     match ast {
         Ast::Clause(children) => {

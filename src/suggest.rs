@@ -59,7 +59,8 @@ impl tantivy_fst::Automaton for Automaton<'_> {
     }
 }
 
-/// How many decisions have `stem` in one field at least (the most of any one field).
+/// How many decisions have `stem` in one field at least (the most of any one field; in the
+/// case summary, indexed once per letter, how many letters).
 fn frequency(store: &Store, searcher: &Searcher, stem: &str) -> u64 {
     let schema = store.index.schema();
     FIELDS
