@@ -205,12 +205,16 @@ struct Reader<'a> {
     reading: Reading,
 }
 
-/// A plain word: no field, no quotes, no slop or prefix.
+/// A plain word: no field, no quotes, no slop or prefix (`fus*`).
 fn plain(child: &(Option<Occur>, Ast)) -> Option<&str> {
     match child {
         (None, Ast::Leaf(leaf)) => match leaf.as_ref() {
             Leaf::Literal(l)
-                if l.field_name.is_none() && l.delimiter == Delimiter::None && l.slop == 0 && !l.prefix =>
+                if l.field_name.is_none()
+                    && l.delimiter == Delimiter::None
+                    && l.slop == 0
+                    && !l.prefix
+                    && !l.phrase.ends_with('*') =>
             {
                 Some(&l.phrase)
             }
@@ -393,6 +397,16 @@ impl Reader<'_> {
             Leaf::Exists { field } => return Some(Ast::from(Leaf::Exists { field: self.field_name(&field) })),
             Leaf::All => return Some(Ast::from(Leaf::All)),
         };
+        // The grammar keeps the star of a bare word in the word (`fus*`); it asks for every
+        // word that starts with `fus`, as the star after a quoted phrase does.
+        if lit.delimiter == Delimiter::None && lit.slop == 0 && !lit.prefix {
+            if let Some(start) = lit.phrase.strip_suffix('*').map(|w| w.trim_end_matches('*')) {
+                if !start.is_empty() && !start.contains('*') {
+                    lit.phrase = start.to_string();
+                    lit.prefix = true;
+                }
+            }
+        }
         let bare = lit.delimiter == Delimiter::None && lit.slop == 0 && !lit.prefix;
         match lit.field_name.take() {
             None => {
@@ -858,5 +872,24 @@ mod tests {
         let typed = q.split_whitespace().filter(|w| *w != "OR").count();
         assert!(names > typed && names <= typed + MAX_ADDED_NAMES, "{names} leaves: {}", r.describe());
         assert!(r.notes.iter().any(|n| n.contains("searched as typed")), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_bare_word_ending_in_a_star_is_a_prefix() {
+        let prefix = |q: &str| match exact(q).tree {
+            Some(Ast::Leaf(leaf)) => match *leaf {
+                Leaf::Literal(l) => (l.phrase, l.prefix),
+                other => panic!("{q}: {other:?}"),
+            },
+            other => panic!("{q}: {other:?}"),
+        };
+        assert_eq!(prefix("fus*"), ("fus".to_string(), true));
+        assert_eq!(prefix("item:fus**"), ("fus".to_string(), true));
+        assert_eq!(prefix("\"lumbar fus\"*"), ("lumbar fus".to_string(), true));
+        assert_eq!(prefix("fusion"), ("fusion".to_string(), false));
+        assert_eq!(prefix("fu*on"), ("fu*on".to_string(), false));
+        assert_eq!(text("fus* -lumb* upheld"), "fus* -lumb*");
+        // A prefix is not a name of the vocabulary.
+        assert_eq!(with_names("norco*"), "norco*");
     }
 }

@@ -4,6 +4,7 @@ use crate::document::{date_from, StoredLetter};
 use crate::facets::Filter;
 use crate::join;
 use crate::letter::Decision;
+use crate::prefix;
 use crate::query::{self, Reading};
 use crate::schema;
 use crate::vocabulary::Vocabulary;
@@ -167,16 +168,17 @@ pub enum Scope {
     Anywhere,
 }
 
-fn parser(store: &Store, fields: &[(&str, f32)]) -> QueryParser {
+/// tantivy's parser over `fields` (names and boosts), and the fields as resolved.
+fn parser(store: &Store, fields: &[(&str, f32)]) -> (QueryParser, Vec<(tantivy::schema::Field, f32)>) {
     let schema = store.index.schema();
     let resolved: Vec<(tantivy::schema::Field, f32)> =
         fields.iter().filter_map(|(n, b)| schema.get_field(n).ok().map(|f| (f, *b))).collect();
     let mut parser = QueryParser::for_index(&store.index, resolved.iter().map(|(f, _)| *f).collect());
     parser.set_conjunction_by_default();
-    for (f, b) in resolved {
+    for &(f, b) in &resolved {
         parser.set_field_boost(f, b);
     }
-    parser
+    (parser, resolved)
 }
 
 /// `query` AND every filter.
@@ -192,6 +194,7 @@ pub fn filtered(query: Box<dyn Query>, filters: &[Filter]) -> Box<dyn Query> {
 /// The query for a reading's text over `fields`, AND the outcome filter, AND the filters.
 fn compile(
     store: &Store,
+    searcher: &Searcher,
     reading: &Reading,
     fields: &[(&str, f32)],
     raw: &str,
@@ -203,7 +206,8 @@ fn compile(
             let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
             let tree = query::boosts_on_fields(tree.clone(), &names);
             let bad = |reason: String| SearchError::Query { query: raw.to_string(), reason };
-            let built = parser(store, fields).build_query_from_user_input_ast(tree).map_err(|e| bad(e.to_string()))?;
+            let (parser, resolved) = parser(store, fields);
+            let built = prefix::build(&parser, searcher, &resolved, tree).map_err(bad)?;
             join::join_summary(built, store.fields.summary).map_err(bad)?
         }
     };
@@ -256,16 +260,16 @@ pub fn plan_reading(
     anywhere: bool,
     filters: &[Filter],
 ) -> Result<Plan, SearchError> {
-    let everywhere = compile(store, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
+    let everywhere = compile(store, searcher, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
     if anywhere {
         return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, everywhere: None });
     }
-    let decision = compile(store, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
+    let decision = compile(store, searcher, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
     if !reading.plain_words {
         return Ok(Plan { reading, query: decision, scope: Scope::Decision, everywhere: None });
     }
     let everywhere = Some(everywhere);
-    let item = compile(store, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
+    let item = compile(store, searcher, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
     if matches_any(searcher, &*item)? {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
         let query = BooleanQuery::new(vec![(Occur::Must, item), (Occur::Must, decision)]);

@@ -333,6 +333,39 @@ fn the_count_of_decisions_mentioning_the_words_elsewhere_is_given_when_asked() {
 }
 
 #[test]
+fn a_word_ending_in_a_star_finds_every_decision_with_a_word_that_starts_so() {
+    // tantivy's parser reads `fus*` as the word "fus", and a phrase's last word is completed
+    // to 50 terms at most; imr completes every prefix from the term dictionaries. The truth
+    // here is the parsed items' own text.
+    let t = TestIndex::sample();
+    let parsed = super::env::imr(&repo(), &["parse", "data/letters"]);
+    let letters = json_lines(&parsed);
+    for (query, pattern) in [
+        ("procedure:fus*", r"(?i)\bfus"),
+        ("item:inj*", r"(?i)\binj"),
+        ("procedure:\"physical thera\"*", r"(?i)\bphysical\s+thera"),
+    ] {
+        let re = regex::Regex::new(pattern).unwrap();
+        let mut want = BTreeSet::new();
+        for l in &letters {
+            let case = l["case_number"].as_str().unwrap_or("").to_string();
+            for (i, item) in l["items"].as_array().into_iter().flatten().enumerate() {
+                let named = [&item["item"], &item["original_request"]];
+                if named.iter().filter_map(|v| v.as_str()).any(|s| re.is_match(s)) {
+                    want.insert((case.clone(), i as u64 + 1));
+                }
+            }
+        }
+        assert!(want.len() >= 3, "{query}: the sample letters should have such items");
+        let got: BTreeSet<(String, u64)> = t.hits(query).into_iter().collect();
+        assert_eq!(got, want, "{query}");
+    }
+    // Unfielded, the prefix is read in the item first, as a plain word is.
+    let plain = t.hits("fus*");
+    assert_eq!(plain.into_iter().collect::<BTreeSet<_>>(), t.hits("procedure:fus*").into_iter().collect());
+}
+
+#[test]
 fn a_word_of_the_case_summary_finds_every_decision_of_its_letter_once() {
     // The summary is indexed once per letter, on its first document, and a query on it is
     // joined to every decision of the letter. The truth here is the parsed letters' own text.
@@ -343,6 +376,7 @@ fn a_word_of_the_case_summary_finds_every_decision_of_its_letter_once() {
         ("summary:radiculopathy", r"(?i)\bradiculopath"),
         ("summary:acupuncture", r"(?i)\bacupunct"),
         ("summary:\"low back pain\"", r"(?i)\blow[\s-]+back[\s-]+pain"),
+        ("summary:radic*", r"(?i)\bradic"),
     ] {
         let re = regex::Regex::new(pattern).unwrap();
         let mut want = BTreeSet::new();
