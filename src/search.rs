@@ -395,6 +395,9 @@ pub fn each_hit(
 /// A decision's case number, item number and path: the order of equal scores.
 type CaseKey = (Option<String>, Option<u64>, String);
 
+/// The same within one segment: the case number's and the path's term ordinals.
+type Ords = (Option<u64>, Option<u64>, Option<u64>);
+
 /// The first `need` of `docs` in the order of results: best score first, equal scores by
 /// case number, item number and path. Within a segment the fast fields' term ordinals are in
 /// the terms' order, so each segment's tied documents are sorted by numbers, only the first
@@ -404,13 +407,9 @@ fn first_in_order(
     mut docs: Vec<(f32, DocAddress)>,
     need: usize,
 ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-    type Local = (Option<u64>, Option<u64>, Option<u64>);
     let segments = searcher.segment_readers();
-    let mut columns = Vec::with_capacity(segments.len());
-    for segment in segments {
-        let ff = segment.fast_fields();
-        columns.push((ff.str(schema::CASE_NUMBER)?, ff.u64(schema::ITEM_NO).ok(), ff.str(schema::PATH)?));
-    }
+    // Opened at the first tie.
+    let mut columns = Vec::new();
     docs.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out = Vec::with_capacity(need.min(docs.len()));
     let mut i = 0;
@@ -418,7 +417,19 @@ fn first_in_order(
         let score = docs[i].0;
         let j = i + docs[i..].iter().take_while(|(s, _)| *s == score).count();
         let wanted = need - out.len();
-        let mut lists: Vec<Vec<(Local, DocAddress)>> = vec![Vec::new(); segments.len()];
+        if j - i == 1 {
+            // A score of its own: nothing to order.
+            out.push(docs[i]);
+            i = j;
+            continue;
+        }
+        if columns.is_empty() {
+            for segment in segments {
+                let ff = segment.fast_fields();
+                columns.push((ff.str(schema::CASE_NUMBER)?, ff.u64(schema::ITEM_NO).ok(), ff.str(schema::PATH)?));
+            }
+        }
+        let mut lists: Vec<Vec<(Ords, DocAddress)>> = vec![Vec::new(); segments.len()];
         for (_, a) in &docs[i..j] {
             let (case, item, path) = &columns[a.segment_ord as usize];
             let key = (
@@ -428,14 +439,33 @@ fn first_in_order(
             );
             lists[a.segment_ord as usize].push((key, *a));
         }
-        // Each segment's first `wanted`, named, smallest last (to pop).
-        let mut named: Vec<Vec<(CaseKey, DocAddress)>> = Vec::with_capacity(lists.len());
-        for (seg, mut list) in lists.into_iter().enumerate() {
+        for list in lists.iter_mut() {
             if list.len() > wanted {
                 list.select_nth_unstable_by_key(wanted, |(k, _)| *k);
                 list.truncate(wanted);
             }
             list.sort_unstable_by_key(|(k, _)| *k);
+        }
+        if lists.iter().filter(|l| !l.is_empty()).count() == 1 {
+            // All in one segment: its ordinals are already the names' order, and reading
+            // names from a dictionary costs a block decompressed each.
+            out.extend(lists.into_iter().flatten().take(wanted).map(|(_, a)| (score, a)));
+            i = j;
+            continue;
+        }
+        if wanted <= NAMED_ONE_BY_ONE {
+            merge_by_name(&columns, lists, wanted, score, &mut out)?;
+            i = j;
+            continue;
+        }
+        // Each segment's first `wanted`, named in one pass over each dictionary, smallest last
+        // (to pop).
+        let mut named: Vec<Vec<(CaseKey, DocAddress)>> = Vec::with_capacity(lists.len());
+        for (seg, list) in lists.into_iter().enumerate() {
+            if list.is_empty() {
+                named.push(Vec::new());
+                continue;
+            }
             let (case, _, path) = &columns[seg];
             let cases = names(case, list.iter().filter_map(|(k, _)| k.0))?;
             let paths = names(path, list.iter().filter_map(|(k, _)| k.2))?;
@@ -464,6 +494,68 @@ fn first_in_order(
         i = j;
     }
     Ok(out)
+}
+
+/// Up to this many tied documents are merged naming each segment's head as it comes up; more
+/// are named in one pass over each dictionary. A name costs a dictionary block decompressed.
+const NAMED_ONE_BY_ONE: usize = 16;
+
+/// The string columns and item numbers that order equal scores, one entry a segment.
+type OrderColumns = [(
+    Option<tantivy::columnar::StrColumn>,
+    Option<tantivy::columnar::Column<u64>>,
+    Option<tantivy::columnar::StrColumn>,
+)];
+
+/// Appends the first `wanted` of the segments' sorted `lists` (tied at `score`) to `out` in
+/// case-number, item, path order, naming only each segment's head, and a path only when two
+/// heads have the same case number and item.
+fn merge_by_name(
+    columns: &OrderColumns,
+    lists: Vec<Vec<(Ords, DocAddress)>>,
+    wanted: usize,
+    score: f32,
+    out: &mut Vec<(f32, DocAddress)>,
+) -> Result<(), SearchError> {
+    let mut lists: Vec<std::collections::VecDeque<_>> = lists.into_iter().map(Into::into).collect();
+    let mut heads: Vec<Option<(Option<String>, Option<u64>)>> = vec![None; lists.len()];
+    let mut paths: Vec<Option<String>> = vec![None; lists.len()];
+    for _ in 0..wanted {
+        for (seg, list) in lists.iter().enumerate() {
+            if let (None, Some(((case, item, _), _))) = (&heads[seg], list.front()) {
+                heads[seg] = Some((name(&columns[seg].0, *case)?, *item));
+            }
+        }
+        let Some(first) = (0..lists.len()).filter(|&s| heads[s].is_some()).min_by(|&a, &b| heads[a].cmp(&heads[b]))
+        else {
+            break;
+        };
+        let tied: Vec<usize> = (0..lists.len()).filter(|&s| heads[s].is_some() && heads[s] == heads[first]).collect();
+        let mut seg = first;
+        if tied.len() > 1 {
+            for &s in &tied {
+                if paths[s].is_none() {
+                    let ord = lists[s].front().and_then(|((_, _, path), _)| *path);
+                    paths[s] = Some(name(&columns[s].2, ord)?.unwrap_or_default());
+                }
+            }
+            seg = tied.iter().copied().min_by(|&a, &b| paths[a].cmp(&paths[b])).unwrap_or(first);
+        }
+        if let Some((_, addr)) = lists[seg].pop_front() {
+            out.push((score, addr));
+        }
+        heads[seg] = None;
+        paths[seg] = None;
+    }
+    Ok(())
+}
+
+/// The term of one ordinal of a string column.
+fn name(column: &Option<tantivy::columnar::StrColumn>, ord: Option<u64>) -> Result<Option<String>, SearchError> {
+    let (Some(column), Some(ord)) = (column, ord) else { return Ok(None) };
+    let mut term = String::new();
+    let found = column.ord_to_str(ord, &mut term).map_err(tantivy::TantivyError::from)?;
+    Ok(found.then_some(term))
 }
 
 /// The terms of some ordinals of a string column, read in one pass over its dictionary.
@@ -826,6 +918,70 @@ mod tests {
         writer.add_document(doc).unwrap();
         writer.commit().unwrap();
         store
+    }
+
+    #[test]
+    fn equal_scores_come_in_case_item_and_path_order_across_segments() {
+        // (case number, item, path) in three segments, out of order, with case numbers shared
+        // across segments, items shared within a case, and one decision without a case number.
+        let segments: [&[(Option<&str>, u64, &str)]; 3] = [
+            &[(Some("CM16-0000300"), 1, "/z"), (Some("CM16-0000100"), 2, "/b"), (None, 1, "/n")],
+            &[(Some("CM16-0000100"), 2, "/a"), (Some("CM16-0000200"), 1, "/c"), (Some("CM16-0000100"), 1, "/y")],
+            &[
+                (Some("CM16-0000100"), 2, "/c"),
+                (Some("CM16-0000050"), 3, "/d"),
+                (Some("CM16-0000300"), 1, "/a"),
+                (Some("CM16-0000200"), 1, "/b"),
+            ],
+        ];
+        let store = Store::in_ram();
+        let f = store.fields;
+        let mut writer: tantivy::IndexWriter = store.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        let mut keys = Vec::new();
+        // More decisions than are named one by one, so that both ways of naming are used.
+        for copy in 0..3 {
+            for segment in segments {
+                for (case, item, path) in segment {
+                    let mut doc = TantivyDocument::default();
+                    let path = format!("{path}{copy}");
+                    doc.add_text(f.path, &path);
+                    if let Some(c) = case {
+                        doc.add_text(f.case_number, c);
+                    }
+                    doc.add_u64(f.item_no, *item);
+                    writer.add_document(doc).unwrap();
+                    keys.push((case.map(str::to_string), Some(*item), path));
+                }
+                writer.commit().unwrap();
+            }
+        }
+        keys.sort();
+        assert!(keys.len() > NAMED_ONE_BY_ONE);
+        let reader = store.reader().unwrap();
+        let searcher = reader.searcher();
+        assert_eq!(searcher.segment_readers().len(), 9);
+        let all: Vec<(f32, DocAddress)> = searcher
+            .search(&AllQuery, &tantivy::collector::DocSetCollector)
+            .unwrap()
+            .into_iter()
+            .map(|a| (1.0, a))
+            .collect();
+        let key_of = |a: DocAddress| -> CaseKey {
+            let d: TantivyDocument = searcher.doc(a).unwrap();
+            (text(&d, f.case_number), d.get_first(f.item_no).and_then(|v| v.as_u64()), text(&d, f.path).unwrap())
+        };
+        for need in 1..=keys.len() {
+            let got: Vec<CaseKey> =
+                first_in_order(&searcher, all.clone(), need).unwrap().into_iter().map(|(_, a)| key_of(a)).collect();
+            assert_eq!(got, keys[..need], "the first {need}");
+        }
+        // A better score comes first whatever its name.
+        let mut scored = all.clone();
+        let last = scored.iter().position(|(_, a)| key_of(*a) == keys[keys.len() - 1]).unwrap();
+        scored[last].0 = 2.0;
+        let got = first_in_order(&searcher, scored, 2).unwrap();
+        assert_eq!((key_of(got[0].1), key_of(got[1].1)), (keys[keys.len() - 1].clone(), keys[0].clone()));
     }
 
     #[test]
