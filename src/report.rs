@@ -5,6 +5,7 @@
 //! counts are exact whatever the number of segments, and letters are never re-read.
 
 use crate::letter::citations;
+use crate::quickhash::Quick;
 use crate::schema;
 use crate::search::{self, SearchError};
 use crate::store::Store;
@@ -285,7 +286,7 @@ struct Cells {
     keys: Span,
     groups: Span,
     dense: Vec<Tally>,
-    spill: HashMap<(u64, u64), Tally, crate::quickhash::Quick>,
+    spill: HashMap<(u64, u64), Tally, Quick>,
 }
 
 impl Cells {
@@ -329,7 +330,7 @@ struct Counter {
 }
 
 /// Per-segment counts, with names resolved at harvest (ords are per segment).
-type Counts = (HashMap<(String, String), Tally>, HashMap<String, Tally>, Tally);
+type Counts = (HashMap<(String, String), Tally, Quick>, HashMap<String, Tally, Quick>, Tally);
 
 struct SegmentCounter {
     outcome: Option<StrColumn>,
@@ -409,8 +410,12 @@ impl Collector for Counter {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut merged: Counts = Default::default();
+    fn merge_fruits(&self, mut fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        // The largest segment's counts are the base the others are added to.
+        let Some(largest) = (0..fruits.len()).max_by_key(|&i| fruits[i].0.len()) else {
+            return Ok(Default::default());
+        };
+        let mut merged = fruits.swap_remove(largest);
         for (pairs, groups, all) in fruits {
             for (k, t) in pairs {
                 merged.0.entry(k).or_default().merge(t);
@@ -521,15 +526,18 @@ impl SegmentCounter {
             }
         };
         let key_names: Vec<Option<Vec<String>>> = self.key_columns.iter().map(|(v, _)| v.names()).collect();
-        let mut pairs: HashMap<(String, String), Tally> = HashMap::new();
-        for (col, cells) in self.pairs.into_iter().enumerate() {
-            for ((k, g), t) in cells.into_counted() {
+        let counted: Vec<Vec<((u64, u64), Tally)>> =
+            self.pairs.into_iter().map(|cells| cells.into_counted().collect()).collect();
+        let mut pairs: HashMap<(String, String), Tally, Quick> =
+            HashMap::with_capacity_and_hasher(counted.iter().map(Vec::len).sum(), Quick::default());
+        for (col, cells) in counted.into_iter().enumerate() {
+            for ((k, g), t) in cells {
                 let fixed = self.key_columns[col].1.is_some();
                 let key = if k == NONE_CODE { String::new() } else { name_of(&key_names[col], k) };
                 pairs.entry((key, group_name(g, fixed))).or_default().merge(t);
             }
         }
-        let mut groups: HashMap<String, Tally> = HashMap::new();
+        let mut groups: HashMap<String, Tally, Quick> = HashMap::default();
         for ((g, _), t) in self.group_totals.into_counted() {
             groups.entry(group_name(g, false)).or_default().merge(t);
         }
