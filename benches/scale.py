@@ -125,6 +125,10 @@ def main():
     mb = size / 1e6
     res["corpus_files"], res["corpus_bytes"] = len(files), size
     print(f"corpus: {len(files)} letters, {mb:.0f} MB in {corpus}")
+    # Every tool reads the letters from the page cache: the first one timed must not pay for
+    # the disk alone (imr's 100,000-letter index measured 40.9 s cold and 28.0 s warm).
+    for f in files:
+        f.read_bytes()
 
     # 1. imr index
     idx = work / "imr-index"
@@ -290,7 +294,7 @@ def peers(a, work, corpus, files, size, res):
     print(f"  citation report vs FTS5 GROUP BY: {cit / f['citation_group_by_ms']:.3f}x")
     if "ripgrep" in res:
         print(f"  search p50 vs ripgrep: {res['imr_search']['p50_ms'] / res['ripgrep']['p50_ms']:.4f}x")
-    print(f"  index size / corpus: {i['index_bytes'] / size:.2f}x (target <= 0.7x)")
+    print(f"  index size / corpus: {i['index_bytes'] / size:.2f}x (target <= 0.6x)")
 
 
 if __name__ == "__main__":
