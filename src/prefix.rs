@@ -53,7 +53,16 @@ pub fn build(
                     Some(UserOccur::Should) => Occur::Should,
                     Some(UserOccur::MustNot) => Occur::MustNot,
                 };
-                clauses.push((occur, build(parser, searcher, fields, child)?));
+                let completes = has_prefix(&child);
+                let query = build(parser, searcher, fields, child)?;
+                // A part with no words left (`&`, `""`) is dropped, as the parser drops it.
+                if !completes && query.downcast_ref::<EmptyQuery>().is_some() {
+                    continue;
+                }
+                clauses.push((occur, query));
+            }
+            if clauses.is_empty() {
+                return Ok(Box::new(EmptyQuery));
             }
             if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
                 return Err(QueryParserError::AllButQueryForbidden.to_string());
@@ -220,6 +229,11 @@ mod tests {
             (Some(UserOccur::MustNot), word(None, "fusa", true)),
         ]);
         assert_eq!(count(&store, but), Ok(34));
+        // A part with no words is dropped; a prefix that completes to nothing is kept.
+        let nothing = Ast::Clause(vec![(None, word(None, "spinal", true)), (None, word(None, "&", false))]);
+        assert_eq!(count(&store, nothing), Ok(60));
+        let none = Ast::Clause(vec![(None, word(None, "spinal", false)), (None, word(None, "xyz", true))]);
+        assert_eq!(count(&store, none), Ok(0));
         let only_not = Ast::Clause(vec![(Some(UserOccur::MustNot), word(None, "fus", true))]);
         assert!(count(&store, only_not).is_err());
         assert!(count(&store, word(None, "--", true)).is_err());
