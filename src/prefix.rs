@@ -7,7 +7,8 @@
 //! query tree is still built by tantivy's parser, which this module calls for every part
 //! that holds no prefix.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, Query, QueryParser, QueryParserError, TermSetQuery,
 };
@@ -24,12 +25,31 @@ pub fn has_prefix(ast: &Ast) -> bool {
     }
 }
 
+/// Each prefix's completions in a field, read from the term dictionaries once for all the
+/// queries one plan builds from the same words.
+#[derive(Default)]
+pub struct Completions(RefCell<HashMap<(Field, String), Vec<Term>>>);
+
+impl Completions {
+    /// Every term of `field` in the searcher's segments that starts with `prefix`.
+    fn of(&self, searcher: &Searcher, field: Field, prefix: &str) -> tantivy::Result<Vec<Term>> {
+        let key = (field, prefix.to_string());
+        if let Some(found) = self.0.borrow().get(&key) {
+            return Ok(found.clone());
+        }
+        let found = completions(searcher, field, prefix)?;
+        self.0.borrow_mut().insert(key, found.clone());
+        Ok(found)
+    }
+}
+
 /// The query for `ast` over `fields` (each with its boost): tantivy's `parser` builds every
 /// part without a prefix, and each prefix becomes the terms it completes to in `searcher`'s
 /// segments.
 pub fn build(
     parser: &QueryParser,
     searcher: &Searcher,
+    known: &Completions,
     fields: &[(Field, f32)],
     ast: Ast,
 ) -> Result<Box<dyn Query>, String> {
@@ -38,11 +58,11 @@ pub fn build(
     }
     match ast {
         Ast::Leaf(leaf) => match *leaf {
-            Leaf::Literal(literal) => completed(searcher, fields, &literal),
+            Leaf::Literal(literal) => completed(searcher, known, fields, &literal),
             other => parser.build_query_from_user_input_ast(Ast::Leaf(Box::new(other))).map_err(|e| e.to_string()),
         },
         Ast::Boost(inner, boost) => {
-            Ok(Box::new(BoostQuery::new(build(parser, searcher, fields, *inner)?, boost.into_inner() as f32)))
+            Ok(Box::new(BoostQuery::new(build(parser, searcher, known, fields, *inner)?, boost.into_inner() as f32)))
         }
         Ast::Clause(children) => {
             let mut clauses = Vec::with_capacity(children.len());
@@ -54,7 +74,7 @@ pub fn build(
                     Some(UserOccur::MustNot) => Occur::MustNot,
                 };
                 let completes = has_prefix(&child);
-                let query = build(parser, searcher, fields, child)?;
+                let query = build(parser, searcher, known, fields, child)?;
                 // A part with no words left (`&`, `""`) is dropped, as the parser drops it.
                 if !completes && query.downcast_ref::<EmptyQuery>().is_some() {
                     continue;
@@ -76,6 +96,7 @@ pub fn build(
 /// before the last as a phrase, the last completed to every term that starts with it.
 fn completed(
     searcher: &Searcher,
+    known: &Completions,
     fields: &[(Field, f32)],
     literal: &UserInputLiteral,
 ) -> Result<Box<dyn Query>, String> {
@@ -107,7 +128,7 @@ fn completed(
         analyzer.token_stream(&literal.phrase).process(&mut |token| words.push((token.position, token.text.clone())));
         let Some((position, last)) = words.pop() else { continue };
         any_word = true;
-        let completions = completions(searcher, field, &last).map_err(|e| e.to_string())?;
+        let completions = known.of(searcher, field, &last).map_err(|e| e.to_string())?;
         if completions.is_empty() {
             continue;
         }
@@ -204,7 +225,7 @@ mod tests {
         let searcher = store.reader().unwrap().searcher();
         let mut parser = QueryParser::for_index(&store.index, vec![store.fields.procedure]);
         parser.set_conjunction_by_default();
-        let query = build(&parser, &searcher, &[(store.fields.procedure, 1.0)], ast)?;
+        let query = build(&parser, &searcher, &Completions::default(), &[(store.fields.procedure, 1.0)], ast)?;
         Ok(searcher.search(&*query, &Count).unwrap())
     }
 

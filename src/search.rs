@@ -195,6 +195,7 @@ pub fn filtered(query: Box<dyn Query>, filters: &[Filter]) -> Box<dyn Query> {
 fn compile(
     store: &Store,
     searcher: &Searcher,
+    known: &prefix::Completions,
     reading: &Reading,
     fields: &[(&str, f32)],
     raw: &str,
@@ -207,7 +208,7 @@ fn compile(
             let tree = query::boosts_on_fields(tree.clone(), &names);
             let bad = |reason: String| SearchError::Query { query: raw.to_string(), reason };
             let (parser, resolved) = parser(store, fields);
-            let built = prefix::build(&parser, searcher, &resolved, tree).map_err(bad)?;
+            let built = prefix::build(&parser, searcher, known, &resolved, tree).map_err(bad)?;
             join::join_summary(built, store.fields.summary).map_err(bad)?
         }
     };
@@ -260,16 +261,18 @@ pub fn plan_reading(
     anywhere: bool,
     filters: &[Filter],
 ) -> Result<Plan, SearchError> {
-    let everywhere = compile(store, searcher, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
+    // The words a prefix completes to are read once for the three ways of reading the query.
+    let known = prefix::Completions::default();
+    let everywhere = compile(store, searcher, &known, &reading, &schema::ANYWHERE_FIELDS, raw, filters)?;
     if anywhere {
         return Ok(Plan { reading, query: everywhere, scope: Scope::Anywhere, everywhere: None });
     }
-    let decision = compile(store, searcher, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
+    let decision = compile(store, searcher, &known, &reading, &schema::DEFAULT_FIELDS, raw, filters)?;
     if !reading.plain_words {
         return Ok(Plan { reading, query: decision, scope: Scope::Decision, everywhere: None });
     }
     let everywhere = Some(everywhere);
-    let item = compile(store, searcher, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
+    let item = compile(store, searcher, &known, &reading, &[(schema::PROCEDURE, 1.0)], raw, filters)?;
     if matches_any(searcher, &*item)? {
         // Rank the item matches by everything they match (item, rationale, guidelines...).
         let query = BooleanQuery::new(vec![(Occur::Must, item), (Occur::Must, decision)]);
