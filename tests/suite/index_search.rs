@@ -332,14 +332,19 @@ fn the_count_of_decisions_mentioning_the_words_elsewhere_is_given_when_asked() {
     assert_eq!(decisions, 1);
 }
 
+/// The sample letters as `imr parse` reads them: the truth that search results are checked
+/// against.
+fn parsed_sample() -> Vec<serde_json::Value> {
+    json_lines(&super::env::imr(&repo(), &["parse", "data/letters"]))
+}
+
 #[test]
 fn a_word_ending_in_a_star_finds_every_decision_with_a_word_that_starts_so() {
     // tantivy's parser reads `fus*` as the word "fus", and a phrase's last word is completed
     // to 50 terms at most; imr completes every prefix from the term dictionaries. The truth
     // here is the parsed items' own text.
     let t = TestIndex::sample();
-    let parsed = super::env::imr(&repo(), &["parse", "data/letters"]);
-    let letters = json_lines(&parsed);
+    let letters = parsed_sample();
     for (query, pattern) in [
         ("procedure:fus*", r"(?i)\bfus"),
         ("item:inj*", r"(?i)\binj"),
@@ -370,8 +375,7 @@ fn a_word_of_the_case_summary_finds_every_decision_of_its_letter_once() {
     // The summary is indexed once per letter, on its first document, and a query on it is
     // joined to every decision of the letter. The truth here is the parsed letters' own text.
     let t = TestIndex::sample();
-    let parsed = super::env::imr(&repo(), &["parse", "data/letters"]);
-    let letters = json_lines(&parsed);
+    let letters = parsed_sample();
     for (query, pattern) in [
         ("summary:radiculopathy", r"(?i)\bradiculopath"),
         ("summary:acupuncture", r"(?i)\bacupunct"),
