@@ -5,19 +5,27 @@
 
 use super::model::{Date, Patient, Reviewer, Sex};
 use super::text;
+use std::sync::LazyLock;
 
 re!(CASE_LABELLED, r"(?i)case\s+(?:number|no\.?|#)\s*:?\s*(CM\d{2}\s*-\s*\d{7})\b");
 re!(CASE_ANY, r"\bCM\d{2}-\d{7}\b");
-re!(
-    DATE_OR_LABEL,
-    r"(?xi)
-    (?P<assigned>date\s+assigned)\s*:
-  | (?P<injury>date\s+of\s+injury|\bDOI)\s*:
-  | (?P<decision>decision\s+date|\bdated)\s*:
-  | (?P<ur>UR\s+denial\s+date|date\s+of\s+UR\s+decision)\s*:
-  | (?P<app>application\s+received|date\s+of\s+IMR\s+application)\s*:
-  | (?P<date>\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b)"
-);
+// A date label (the first five patterns, in `DATE_LABELS` order) or a date. One search with
+// one pattern per alternative: the pattern that matched names the label, so no capture
+// groups are read (leftmost-first over the patterns is leftmost-first over an alternation).
+static DATE_OR_LABEL: LazyLock<regex_automata::meta::Regex> = LazyLock::new(|| {
+    regex_automata::meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .build_many(&[
+            r"date\s+assigned\s*:",
+            r"(?:date\s+of\s+injury|\bDOI)\s*:",
+            r"(?:decision\s+date|\bdated)\s*:",
+            r"(?:UR\s+denial\s+date|date\s+of\s+UR\s+decision)\s*:",
+            r"(?:application\s+received|date\s+of\s+IMR\s+application)\s*:",
+            r"\b\d{1,2}[/-]\d{1,2}[/-](?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b",
+        ])
+        .expect("valid date patterns")
+});
+const DATE_LABELS: [&str; 5] = ["assigned", "injury", "decision", "ur", "app"];
 re!(PRIORITY, r"(?i)\bpriority\s*:\s*(standard|expedited|regular|urgent)\b");
 re!(LICENSURE, r"(?i)state\(s\)\s+of\s+licensure\s*:");
 re!(SPECIALTY, r"(?i)certification\(s\)\s*/\s*specialty\s*:");
@@ -57,7 +65,7 @@ re!(DIAGNOSES, DIAGNOSES_PATTERN);
 /// the first non-ASCII byte it meets and a far slower engine reads on; this form keeps the DFA.
 /// It matches exactly as [`DIAGNOSES`] in text whose non-ASCII chars are neither word chars nor
 /// spaces (curly quotes, dashes: see [`plain_beyond_ascii`]).
-static DIAGNOSES_ASCII: std::sync::LazyLock<regex::bytes::Regex> = std::sync::LazyLock::new(|| {
+static DIAGNOSES_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
     let pattern = DIAGNOSES_PATTERN.replace("(.+?)", "((?u:.)+?)").replace("[^.:;]", "(?u:[^.:;])");
     regex::bytes::Regex::new(&format!("(?-u){pattern}")).expect("valid regex")
 });
@@ -109,29 +117,25 @@ pub struct Dates {
 pub fn dates(header: &str) -> Dates {
     let mut out = Dates::default();
     let mut waiting: Vec<&str> = Vec::new();
-    for c in DATE_OR_LABEL.captures_iter(header) {
-        if let Some(d) = c.name("date") {
-            if waiting.is_empty() {
-                continue;
-            }
-            let label = waiting.remove(0);
-            let date = Date::parse_us(d.as_str());
-            let slot = match label {
-                "assigned" => &mut out.assigned,
-                "injury" => &mut out.injury,
-                "decision" => &mut out.decision,
-                "ur" => &mut out.ur_denial,
-                _ => &mut out.application_received,
-            };
-            if slot.is_none() {
-                *slot = date;
-            }
-        } else {
-            for name in ["assigned", "injury", "decision", "ur", "app"] {
-                if c.name(name).is_some() {
-                    waiting.push(name);
-                }
-            }
+    for m in DATE_OR_LABEL.find_iter(header) {
+        if let Some(&label) = DATE_LABELS.get(m.pattern().as_usize()) {
+            waiting.push(label);
+            continue;
+        }
+        if waiting.is_empty() {
+            continue;
+        }
+        let label = waiting.remove(0);
+        let date = Date::parse_us(&header[m.range()]);
+        let slot = match label {
+            "assigned" => &mut out.assigned,
+            "injury" => &mut out.injury,
+            "decision" => &mut out.decision,
+            "ur" => &mut out.ur_denial,
+            _ => &mut out.application_received,
+        };
+        if slot.is_none() {
+            *slot = date;
         }
     }
     out
