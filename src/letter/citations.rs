@@ -236,8 +236,14 @@ impl Names {
         out
     }
 
+    /// The first of [`Names::find_all`]: of each matching row's first match, the earliest
+    /// (then the earlier row), without finding every later match.
     fn find(&self, text: &str) -> Option<(usize, usize, &str)> {
-        self.find_all(text).into_iter().next()
+        let first = self.set.matches(text).into_iter().filter_map(|row| {
+            let m = self.rows[row].0.find(text)?;
+            Some((m.start(), row, m.end()))
+        });
+        first.min().map(|(start, row, end)| (start, end, self.rows[row].1.as_str()))
     }
 }
 
@@ -647,6 +653,26 @@ mod tests {
 
     fn s(x: &str) -> Option<String> {
         Some(x.to_string())
+    }
+
+    #[test]
+    fn the_first_name_is_the_first_of_all_names() {
+        let t = Table::builtin();
+        let texts = [
+            "Chronic Pain Medical Treatment Guidelines (2009), Opioids; Low Back Complaints 2004",
+            "Low Back - Lumbar & Thoracic (Acute & Chronic), Knee & Leg, Shoulder",
+            "Knee and Leg, Neck and Upper Back; Pain (Chronic)",
+            "ACOEM Practice Guidelines, 3rd Edition, Low Back Disorders, Chronic Pain",
+            "Elbow Disorders Forearm, Wrist, and Hand Complaints Ankle and Foot",
+            "nothing here at all",
+            "",
+        ];
+        for names in [&t.mtus, &t.odg, &t.acoem, &t.source] {
+            for text in texts {
+                assert_eq!(names.find(text), names.find_all(text).into_iter().next(), "{text}");
+            }
+        }
+        assert!(t.odg.find(texts[1]).is_some() && t.mtus.find(texts[0]).is_some());
     }
 
     #[test]

@@ -192,7 +192,7 @@ pub fn parse(raw: &str) -> Letter {
 
 /// [`parse`] with given tables (the built-in ones plus a user's rows).
 pub fn parse_with(raw: &str, tables: &Tables) -> Letter {
-    let flat = text::lines(raw).join("\n");
+    let flat = text::flat(raw);
     let sections = Sections::find(&flat);
     let layout = detect(&sections, &flat);
     let mut warnings = Vec::new();

@@ -10,19 +10,36 @@
 /// decodes every char and took half the time of building the flat text.
 pub fn lines(raw: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    each_line(raw, |line| out.push(line));
+    out
+}
+
+/// [`lines`] joined by `\n`, written in one pass.
+pub fn flat(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    each_line(raw, |line| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    });
+    out
+}
+
+/// Each trimmed, non-empty line of `raw`, in order.
+fn each_line<'a>(raw: &'a str, mut each: impl FnMut(&'a str)) {
     let mut from = 0;
     for i in memchr::memchr3_iter(b'\n', b'\r', b'\x0c', raw.as_bytes()) {
         let line = raw[from..i].trim();
         if !line.is_empty() {
-            out.push(line);
+            each(line);
         }
         from = i + 1;
     }
     let line = raw[from..].trim();
     if !line.is_empty() {
-        out.push(line);
+        each(line);
     }
-    out
 }
 
 /// Joins wrapped lines into one string with single spaces.
@@ -105,7 +122,8 @@ fn push_collapsed(out: &mut String, s: &str) {
 /// leaves it as it is (most lines): a branch-free pass the compiler vectorizes.
 fn is_collapsed(s: &[u8]) -> bool {
     let (Some(first), Some(last)) = (s.first(), s.last()) else { return true };
-    let odd = s.iter().fold(0u8, |acc, &b| acc | u8::from(b >= 0x80 || (b.is_ascii_whitespace() && b != b' ') || b == 0x0b));
+    let odd =
+        s.iter().fold(0u8, |acc, &b| acc | u8::from(b >= 0x80 || (b.is_ascii_whitespace() && b != b' ') || b == 0x0b));
     let doubled = s.iter().zip(&s[1..]).fold(0u8, |acc, (&a, &b)| acc | u8::from(a == b' ' && b == b' '));
     odd == 0 && doubled == 0 && *first != b' ' && *last != b' '
 }
@@ -151,6 +169,8 @@ mod tests {
     fn lines_drop_blank_and_space_only_lines_and_form_feeds() {
         let raw = "a  \n \n\nb\u{c}c\r\nd\r";
         assert_eq!(lines(raw), vec!["a", "b", "c", "d"]);
+        assert_eq!(flat(raw), "a\nb\nc\nd");
+        assert_eq!(flat(" \n\u{c}"), "");
     }
 
     #[test]
@@ -182,9 +202,24 @@ mod tests {
             }
         }
         let cases = [
-            "", " ", "a", " a", "a ", "a\u{b}b", "a\u{a0}b\u{2003} c\u{3000}", "\u{85}é  ü\tx",
-            "L5-S1\u{2028}fusion", "naïve\u{202f}café", "\u{1680}\u{205f}end", "x\u{1c}y", "a b c", "a b  c",
-            " a b", "a b ", "a\tb", "a\u{b}",
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "a\u{b}b",
+            "a\u{a0}b\u{2003} c\u{3000}",
+            "\u{85}é  ü\tx",
+            "L5-S1\u{2028}fusion",
+            "naïve\u{202f}café",
+            "\u{1680}\u{205f}end",
+            "x\u{1c}y",
+            "a b c",
+            "a b  c",
+            " a b",
+            "a b ",
+            "a\tb",
+            "a\u{b}",
         ];
         for before in ["", "w", "w ", "w-"] {
             for s in cases {
