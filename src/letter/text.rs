@@ -89,8 +89,12 @@ fn push_collapsed(out: &mut String, s: &str) {
     }
     let mut i = 0;
     while i < bytes.len() {
-        while i < bytes.len() && space_at(s, i) > 0 {
-            i += space_at(s, i);
+        while i < bytes.len() {
+            let width = space_at(s, i);
+            if width == 0 {
+                break;
+            }
+            i += width;
         }
         let run = i;
         while i < bytes.len() {
@@ -101,11 +105,10 @@ fn push_collapsed(out: &mut String, s: &str) {
                 }
                 i += 1;
             } else {
-                let c = s[i..].chars().next().expect("a char starts here");
-                if c.is_whitespace() {
-                    break;
+                match s[i..].chars().next() {
+                    Some(c) if !c.is_whitespace() => i += c.len_utf8(),
+                    _ => break,
                 }
-                i += c.len_utf8();
             }
         }
         if i > run {
