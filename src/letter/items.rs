@@ -53,15 +53,8 @@ struct OutcomeAt {
     body: usize,
 }
 
-// A line that starts with one of the three labels above (anchored: the search stops at the
-// line's first chars).
-re!(
-    LABEL_AT_START,
-    r"^(?i:Claims\s+Administrator\s+guideline\s*:|(?:MAXIMUS|IMR|Expert\s+Reviewer)\s+guideline\s*:|Decision\s+rationale\s*:)"
-);
-
 fn is_label(line: &str) -> bool {
-    LABEL_AT_START.is_match(line)
+    [&*UR_LABEL, &*IMR_LABEL, &*RATIONALE_LABEL].iter().any(|re| re.find(line).is_some_and(|m| m.start() == 0))
 }
 
 /// Whether a line ends as [`OUTCOME_TAIL`] and [`OUTCOME_ALONE`] need: the outcome word, then
