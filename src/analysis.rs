@@ -1,4 +1,5 @@
-//! Text analysis for the index and for queries (one analyzer, used at both ends).
+//! Text analysis for the index and for queries (one analyzer, used at both ends; the index's
+//! also adds phrase keys, see `src/phrases.rs`).
 //!
 //! `ImrTokenizer` splits like tantivy's `SimpleTokenizer` (runs of letters and digits), but
 //! keeps domain codes whole: spinal levels become one canonical token (`L5/S1`, `L5 S1` and

@@ -15,6 +15,7 @@ pub mod indexer;
 pub mod ingest;
 pub mod join;
 pub mod letter;
+pub mod phrases;
 pub mod prefix;
 pub mod print;
 pub mod query;

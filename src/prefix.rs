@@ -1,4 +1,7 @@
-//! Words that end in `*` (`fus*`, `"lumbar fus"*`, `case:CM16*`).
+//! Words that end in `*` (`fus*`, `"lumbar fus"*`, `case:CM16*`), and phrases with a key.
+//!
+//! A phrase that is one of the vocabulary's names of several words is answered from its key
+//! (`src/phrases.rs`) in every field it is searched in, when all of them are prose.
 //!
 //! tantivy's query parser refuses a prefix of one word, and completes the last word of a
 //! longer one to at most 50 terms. Here a prefix is completed to every term of the index that
@@ -14,15 +17,28 @@ use tantivy::query::{
 };
 use tantivy::query_grammar::{Occur as UserOccur, UserInputAst as Ast, UserInputLeaf as Leaf, UserInputLiteral};
 use tantivy::schema::{Field, FieldType, Term};
+use tantivy::tokenizer::TokenizerManager;
 use tantivy::Searcher;
 
-/// Whether some word of `ast` ends in `*`.
-pub fn has_prefix(ast: &Ast) -> bool {
+use crate::analysis;
+use crate::phrases::{KeyedPhrase, Phrases};
+
+/// Whether some word of `ast` ends in `*`, or some part is a phrase with a key
+/// (`src/phrases.rs`): the parts this module builds.
+pub fn has_own(ast: &Ast) -> bool {
     match ast {
-        Ast::Leaf(leaf) => matches!(leaf.as_ref(), Leaf::Literal(l) if l.prefix),
-        Ast::Boost(inner, _) => has_prefix(inner),
-        Ast::Clause(children) => children.iter().any(|(_, child)| has_prefix(child)),
+        Ast::Leaf(leaf) => matches!(leaf.as_ref(), Leaf::Literal(l) if l.prefix || keyed_words(l).is_some()),
+        Ast::Boost(inner, _) => has_own(inner),
+        Ast::Clause(children) => children.iter().any(|(_, child)| has_own(child)),
     }
+}
+
+/// The words and key of the phrase `literal` is, when it is one with a key, read exactly.
+fn keyed_words(literal: &UserInputLiteral) -> Option<(&'static [String], &'static str)> {
+    if literal.prefix || literal.slop != 0 {
+        return None;
+    }
+    Phrases::builtin().find(&literal.phrase)
 }
 
 /// Each prefix's completions in a field, read from the term dictionaries once for all the
@@ -43,27 +59,36 @@ impl Completions {
     }
 }
 
-/// The query for `ast` over `fields` (each with its boost): tantivy's `parser` builds every
-/// part without a prefix, and each prefix becomes the terms it completes to in `searcher`'s
-/// segments.
-pub fn build(
-    parser: &QueryParser,
-    searcher: &Searcher,
-    known: &Completions,
-    fields: &[(Field, f32)],
-    ast: Ast,
-) -> Result<Box<dyn Query>, String> {
-    if !has_prefix(&ast) {
-        return parser.build_query_from_user_input_ast(ast).map_err(|e| e.to_string());
+/// What [`build`] reads a query with: tantivy's parser, the searcher, the prefixes completed
+/// so far, the fields (each with its boost) and the analyzers of queries.
+pub struct Builder<'a> {
+    pub parser: &'a QueryParser,
+    pub searcher: &'a Searcher,
+    pub known: &'a Completions,
+    pub fields: &'a [(Field, f32)],
+    pub analyzers: &'a TokenizerManager,
+}
+
+/// The query for `ast`: tantivy's parser builds every part without a prefix or a phrase key,
+/// each prefix becomes the terms it completes to in the searcher's segments, and each phrase
+/// with a key reads the key.
+pub fn build(b: &Builder, ast: Ast) -> Result<Box<dyn Query>, String> {
+    if !has_own(&ast) {
+        return b.parser.build_query_from_user_input_ast(ast).map_err(|e| e.to_string());
     }
     match ast {
         Ast::Leaf(leaf) => match *leaf {
-            Leaf::Literal(literal) => completed(searcher, known, fields, &literal),
-            other => parser.build_query_from_user_input_ast(Ast::Leaf(Box::new(other))).map_err(|e| e.to_string()),
+            Leaf::Literal(literal) if literal.prefix => completed(b, &literal),
+            Leaf::Literal(literal) => match keyed(b, &literal)? {
+                Some(query) => Ok(query),
+                None => b
+                    .parser
+                    .build_query_from_user_input_ast(Ast::from(Leaf::Literal(literal)))
+                    .map_err(|e| e.to_string()),
+            },
+            other => b.parser.build_query_from_user_input_ast(Ast::Leaf(Box::new(other))).map_err(|e| e.to_string()),
         },
-        Ast::Boost(inner, boost) => {
-            Ok(Box::new(BoostQuery::new(build(parser, searcher, known, fields, *inner)?, boost.into_inner() as f32)))
-        }
+        Ast::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(build(b, *inner)?, boost.into_inner() as f32))),
         Ast::Clause(children) => {
             let mut clauses = Vec::with_capacity(children.len());
             for (occur, child) in children {
@@ -74,7 +99,7 @@ pub fn build(
                     Some(UserOccur::MustNot) => Occur::MustNot,
                 };
                 let completes = has_prefix(&child);
-                let query = build(parser, searcher, known, fields, child)?;
+                let query = build(b, child)?;
                 // A part with no words left (`&`, `""`) is dropped, as the parser drops it.
                 if !completes && query.downcast_ref::<EmptyQuery>().is_some() {
                     continue;
@@ -92,23 +117,71 @@ pub fn build(
     }
 }
 
-/// A word or phrase ending in `*`, in its own field or else in each of `fields`: the words
-/// before the last as a phrase, the last completed to every term that starts with it.
-fn completed(
-    searcher: &Searcher,
-    known: &Completions,
-    fields: &[(Field, f32)],
-    literal: &UserInputLiteral,
-) -> Result<Box<dyn Query>, String> {
-    let schema = searcher.schema();
-    let targets: Vec<(Field, f32)> = match &literal.field_name {
+/// Whether some word of `ast` ends in `*`.
+fn has_prefix(ast: &Ast) -> bool {
+    match ast {
+        Ast::Leaf(leaf) => matches!(leaf.as_ref(), Leaf::Literal(l) if l.prefix),
+        Ast::Boost(inner, _) => has_prefix(inner),
+        Ast::Clause(children) => children.iter().any(|(_, child)| has_prefix(child)),
+    }
+}
+
+/// The fields `literal` is searched in, each with its boost: its own, else every field.
+fn targets(b: &Builder, literal: &UserInputLiteral) -> Result<Vec<(Field, f32)>, String> {
+    Ok(match &literal.field_name {
         Some(name) => {
-            let field = schema.get_field(name).map_err(|_| format!("no field {name:?}"))?;
-            let boost = fields.iter().find(|(f, _)| *f == field).map_or(1.0, |(_, b)| *b);
+            let field = b.searcher.schema().get_field(name).map_err(|_| format!("no field {name:?}"))?;
+            let boost = b.fields.iter().find(|(f, _)| *f == field).map_or(1.0, |(_, boost)| *boost);
             vec![(field, boost)]
         }
-        None => fields.to_vec(),
-    };
+        None => b.fields.to_vec(),
+    })
+}
+
+/// One query per field, as the parser joins them: alone, or any of them.
+fn any_field(mut parts: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match parts.len() {
+        0 => Box::new(EmptyQuery),
+        1 => parts.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ => Box::new(BooleanQuery::new(parts)),
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if boost == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+/// A phrase with a key (`src/phrases.rs`) in its own field or else in each of `fields`, when
+/// every one of them is prose indexed with keys; none (the parser builds it) otherwise.
+fn keyed(b: &Builder, literal: &UserInputLiteral) -> Result<Option<Box<dyn Query>>, String> {
+    let Some((words, key)) = keyed_words(literal) else { return Ok(None) };
+    let schema = b.searcher.schema();
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (field, boost) in targets(b, literal)? {
+        let prose = match schema.get_field_entry(field).field_type() {
+            FieldType::Str(options) => options
+                .get_indexing_options()
+                .is_some_and(|i| i.tokenizer() == analysis::IMR_EN && i.index_option().has_positions()),
+            _ => false,
+        };
+        if !prose {
+            return Ok(None);
+        }
+        parts.push((Occur::Should, boosted(Box::new(KeyedPhrase::new(field, words, key)), boost)));
+    }
+    Ok(Some(any_field(parts)))
+}
+
+/// A word or phrase ending in `*`, in its own field or else in each of `fields`: the words
+/// before the last as a phrase, the last completed to every term that starts with it.
+fn completed(b: &Builder, literal: &UserInputLiteral) -> Result<Box<dyn Query>, String> {
+    let (searcher, known) = (b.searcher, b.known);
+    let schema = searcher.schema();
+    let targets = targets(b, literal)?;
     let mut any_word = false;
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, boost) in targets {
@@ -123,7 +196,8 @@ fn completed(
             }
             continue;
         };
-        let mut analyzer = searcher.index().tokenizer_for_field(field).map_err(|e| e.to_string())?;
+        let mut analyzer =
+            b.analyzers.get(indexing.tokenizer()).ok_or_else(|| format!("no analyzer for {}", entry.name()))?;
         let mut words: Vec<(usize, String)> = Vec::new();
         analyzer.token_stream(&literal.phrase).process(&mut |token| words.push((token.position, token.text.clone())));
         let Some((position, last)) = words.pop() else { continue };
@@ -145,17 +219,12 @@ fn completed(
             phrase.set_max_expansions(u32::try_from(completions.len()).unwrap_or(u32::MAX));
             Box::new(phrase)
         };
-        let query = if boost == 1.0 { query } else { Box::new(BoostQuery::new(query, boost)) };
-        parts.push((Occur::Should, query));
+        parts.push((Occur::Should, boosted(query, boost)));
     }
     if !any_word {
         return Err(format!("{:?}* has no word to complete", literal.phrase));
     }
-    Ok(match parts.len() {
-        0 => Box::new(EmptyQuery),
-        1 => parts.pop().map(|(_, q)| q).unwrap_or_else(|| Box::new(EmptyQuery)),
-        _ => Box::new(BooleanQuery::new(parts)),
-    })
+    Ok(any_field(parts))
 }
 
 /// Every term of `field` in the searcher's segments that starts with `prefix`, once each.
@@ -223,9 +292,13 @@ mod tests {
 
     fn count(store: &Store, ast: Ast) -> Result<usize, String> {
         let searcher = store.reader().unwrap().searcher();
-        let mut parser = QueryParser::for_index(&store.index, vec![store.fields.procedure]);
+        let analyzers = store.query_analyzers();
+        let mut parser = QueryParser::new(store.index.schema(), vec![store.fields.procedure], analyzers.clone());
         parser.set_conjunction_by_default();
-        let query = build(&parser, &searcher, &Completions::default(), &[(store.fields.procedure, 1.0)], ast)?;
+        let known = Completions::default();
+        let fields = [(store.fields.procedure, 1.0)];
+        let b = Builder { parser: &parser, searcher: &searcher, known: &known, fields: &fields, analyzers: &analyzers };
+        let query = build(&b, ast)?;
         Ok(searcher.search(&*query, &Count).unwrap())
     }
 

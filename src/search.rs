@@ -173,7 +173,8 @@ fn parser(store: &Store, fields: &[(&str, f32)]) -> (QueryParser, Vec<(tantivy::
     let schema = store.index.schema();
     let resolved: Vec<(tantivy::schema::Field, f32)> =
         fields.iter().filter_map(|(n, b)| schema.get_field(n).ok().map(|f| (f, *b))).collect();
-    let mut parser = QueryParser::for_index(&store.index, resolved.iter().map(|(f, _)| *f).collect());
+    let fields = resolved.iter().map(|(f, _)| *f).collect();
+    let mut parser = QueryParser::new(store.index.schema(), fields, store.query_analyzers());
     parser.set_conjunction_by_default();
     for &(f, b) in &resolved {
         parser.set_field_boost(f, b);
@@ -208,7 +209,10 @@ fn compile(
             let tree = query::boosts_on_fields(tree.clone(), &names);
             let bad = |reason: String| SearchError::Query { query: raw.to_string(), reason };
             let (parser, resolved) = parser(store, fields);
-            let built = prefix::build(&parser, searcher, known, &resolved, tree).map_err(bad)?;
+            let analyzers = store.query_analyzers();
+            let builder =
+                prefix::Builder { parser: &parser, searcher, known, fields: &resolved, analyzers: &analyzers };
+            let built = prefix::build(&builder, tree).map_err(bad)?;
             join::join_summary(built, store.fields.summary).map_err(bad)?
         }
     };
@@ -671,14 +675,38 @@ fn hits(
         .iter()
         .filter_map(|name| {
             let field = store.index.schema().get_field(name).ok()?;
-            let mut g = SnippetGenerator::create(searcher, query, field).ok()?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Some((*name, g))
+            Some((*name, snippets(store, searcher, query, field).ok()?))
         })
         .collect();
     let mut summary_terms = false;
     query.query_terms(&mut |term, _| summary_terms |= term.field() == store.fields.summary);
     docs.iter().map(|(score, doc)| hit(store, searcher, doc, *score, &generators, summary_terms)).collect()
+}
+
+/// The snippet generator of `query`'s words in `field`, as tantivy's `SnippetGenerator::create`
+/// makes it (rarer words weigh more), but reading the text with the query's analyzer: the
+/// index's adds phrase keys, which no query term names.
+fn snippets(
+    store: &Store,
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> tantivy::Result<SnippetGenerator> {
+    let mut terms = std::collections::BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut weights = std::collections::BTreeMap::new();
+    for term in terms {
+        let Some(word) = term.value().as_str().map(str::to_string) else { continue };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            weights.insert(word, 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(SnippetGenerator::new(weights, store.query_analyzer(field)?, field, SNIPPET_CHARS))
 }
 
 pub(crate) fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
@@ -887,7 +915,7 @@ impl Marker {
     pub fn marks(&self, store: &Store, name: &str, text: &str) -> Vec<(usize, usize)> {
         let Ok(field) = store.index.schema().get_field(name) else { return Vec::new() };
         let Some((_, words)) = self.terms.iter().find(|(f, _)| *f == field) else { return Vec::new() };
-        let Ok(mut analyzer) = store.index.tokenizer_for_field(field) else { return Vec::new() };
+        let Ok(mut analyzer) = store.query_analyzer(field) else { return Vec::new() };
         let mut out = Vec::new();
         let mut stream = analyzer.token_stream(text);
         while let Some(token) = stream.next() {

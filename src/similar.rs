@@ -3,6 +3,7 @@
 //! often they were overturned. No printing here.
 
 use crate::letter::Decision;
+use crate::phrases::Phrases;
 use crate::search::{stored, text, Hit, SearchError};
 use crate::store::Store;
 use serde::Serialize;
@@ -123,6 +124,8 @@ pub fn similar(
         .with_min_term_frequency(1)
         .with_min_word_length(3)
         .with_max_query_terms(30)
+        // The index's phrase keys are not words of the text.
+        .with_stop_words(Phrases::builtin().keys().map(str::to_string).collect())
         .with_document_fields(fields);
     // Candidates by text; then those sharing the category and the body region come first.
     let fetch = limit.saturating_mul(5).max(50);

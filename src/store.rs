@@ -3,12 +3,15 @@
 
 use crate::analysis;
 use crate::letter::PARSER_VERSION;
+use crate::phrases;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
+use tantivy::schema::Field;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 use tantivy::{IndexWriter, TantivyError};
 
@@ -52,8 +55,9 @@ pub struct Store {
     pub path: PathBuf,
 }
 
+/// The analyzers the index is written with: prose gets phrase keys (`src/phrases.rs`).
 fn register(index: &Index) {
-    index.tokenizers().register(analysis::IMR_EN, analysis::imr_en());
+    index.tokenizers().register(analysis::IMR_EN, phrases::imr_en_keyed());
     index.tokenizers().register(analysis::IMR_PLAIN, analysis::imr_plain());
 }
 
@@ -142,6 +146,29 @@ impl Store {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
         let threads = threads.min(budget / WRITER_MIN_PER_THREAD).max(1);
         writer_of(&self.index, &self.path, threads, budget.max(WRITER_MIN_PER_THREAD * threads))
+    }
+
+    /// The analyzers queries are read with: those of the index, without phrase keys.
+    pub fn query_analyzers(&self) -> TokenizerManager {
+        let analyzers = TokenizerManager::default();
+        analyzers.register(analysis::IMR_EN, analysis::imr_en());
+        analyzers.register(analysis::IMR_PLAIN, analysis::imr_plain());
+        analyzers
+    }
+
+    /// The analyzer a query's words in `field` are read with.
+    pub fn query_analyzer(&self, field: Field) -> tantivy::Result<TextAnalyzer> {
+        let entry = self.index.schema().get_field_entry(field).clone();
+        let name = match entry.field_type() {
+            tantivy::schema::FieldType::Str(options) => {
+                options.get_indexing_options().map(|i| i.tokenizer().to_string())
+            }
+            _ => None,
+        };
+        let name = name.ok_or_else(|| TantivyError::SchemaError(format!("{} is not a text field", entry.name())))?;
+        self.query_analyzers()
+            .get(&name)
+            .ok_or_else(|| TantivyError::SchemaError(format!("no analyzer {name:?} for {}", entry.name())))
     }
 
     /// A reader that sees the last commit and never reloads by itself.

@@ -83,7 +83,7 @@ fn near_stems(store: &Store, searcher: &Searcher, stem: &str) -> Vec<(String, u8
             let Ok(mut stream) = inverted.terms().search(Automaton(&dfa)).into_stream() else { continue };
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
-                if term == stem {
+                if term == stem || term.starts_with(crate::phrases::KEY_MARK) {
                     continue;
                 }
                 if let Distance::Exact(d) = dfa.eval(term) {
