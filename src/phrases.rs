@@ -25,7 +25,7 @@
 use crate::analysis::{self, ImrTokenizer};
 use crate::quickhash::Quick;
 use crate::vocabulary::Vocabulary;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
@@ -39,18 +39,27 @@ pub const KEY_MARK: char = '\u{1}';
 
 /// The phrases with keys: each a list of two or more analyzed words, one per position.
 pub struct Phrases {
-    /// Each word of some phrase -> its id.
-    ids: HashMap<String, u32, Quick>,
-    /// By word id: the phrases ending in that word.
-    by_last: Vec<Vec<u32>>,
-    /// Each phrase's word ids.
-    words: Vec<Vec<u32>>,
     /// Each phrase's analyzed words, and its key.
     texts: Vec<(Vec<String>, String)>,
     /// Analyzed words -> phrase.
     by_words: HashMap<Vec<String>, u32>,
-    /// The most words of any phrase.
-    longest: usize,
+    /// A phrase's first word -> the phrases starting with it.
+    by_first: HashMap<String, Vec<u32>, Quick>,
+    /// One bit for each first word's [`gate`]: a word whose bit is clear starts no phrase,
+    /// which rules out most words of a text without a hash lookup.
+    gates: Vec<u64>,
+}
+
+/// Bits in [`Phrases::gates`].
+const GATE_BITS: usize = 1 << 16;
+
+/// A word's bit in [`Phrases::gates`], from its length and first two bytes.
+fn gate(word: &str) -> usize {
+    let b = word.as_bytes();
+    let h = u32::from(b.first().copied().unwrap_or(0))
+        | u32::from(b.get(1).copied().unwrap_or(0)) << 8
+        | (b.len().min(255) as u32) << 16;
+    (h.wrapping_mul(0x9E37_79B1) >> 16) as usize % GATE_BITS
 }
 
 /// `text`'s analyzed words when there is one token at each position from 0 on, else none.
@@ -80,36 +89,34 @@ impl Phrases {
     /// none).
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Phrases {
         let mut p = Phrases {
-            ids: HashMap::default(),
-            by_last: Vec::new(),
-            words: Vec::new(),
             texts: Vec::new(),
             by_words: HashMap::new(),
-            longest: 0,
+            by_first: HashMap::default(),
+            gates: vec![0; GATE_BITS / 64],
         };
         for name in names {
             let Some(words) = plain_words(name).filter(|w| w.len() >= 2) else { continue };
             if p.by_words.contains_key(&words) {
                 continue;
             }
-            let n = u32::try_from(p.words.len()).expect("fewer than 2^32 phrases");
-            let mut ids = Vec::with_capacity(words.len());
-            for w in &words {
-                let next = u32::try_from(p.ids.len()).expect("fewer than 2^32 words");
-                let id = *p.ids.entry(w.clone()).or_insert(next);
-                if id == next {
-                    p.by_last.push(Vec::new());
-                }
-                ids.push(id);
-            }
-            p.by_last[*ids.last().expect("two words or more") as usize].push(n);
-            p.longest = p.longest.max(words.len());
-            p.words.push(ids);
+            let n = u32::try_from(p.texts.len()).expect("fewer than 2^32 phrases");
+            let g = gate(&words[0]);
+            p.gates[g / 64] |= 1 << (g % 64);
+            p.by_first.entry(words[0].clone()).or_default().push(n);
             let key = format!("{KEY_MARK}{}", words.join(" "));
             p.by_words.insert(words.clone(), n);
             p.texts.push((words, key));
         }
         p
+    }
+
+    /// The phrases starting with `word`.
+    fn starting(&self, word: &str) -> &[u32] {
+        let g = gate(word);
+        if self.gates[g / 64] & (1 << (g % 64)) == 0 {
+            return &[];
+        }
+        self.by_first.get(word).map_or(&[], Vec::as_slice)
     }
 
     /// The phrase whose words `text` analyzes to: its words and its key.
@@ -163,56 +170,70 @@ impl Tokenizer for Keyed {
         KeyedStream {
             inner: self.inner.token_stream(text),
             phrases: self.phrases,
-            recent: VecDeque::new(),
+            partial: Vec::new(),
             pending: Vec::new(),
-            ended_at: (usize::MAX, Vec::new()),
             key: Token::default(),
             on_key: false,
         }
     }
 }
 
+/// A phrase whose first words were read: the next word it needs, and where.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Partial {
+    phrase: u32,
+    /// The index of the next word in the phrase.
+    next: usize,
+    /// The position the next word must be at.
+    at: usize,
+    /// The position and start offset of the first word.
+    start: usize,
+    from: usize,
+}
+
 pub struct KeyedStream<'a> {
     inner: analysis::ImrTokenStream<'a>,
     phrases: &'static Phrases,
-    /// Recent tokens that are words of some phrase: position, word id, start offset.
-    recent: VecDeque<(usize, u32, usize)>,
-    /// Keys found and not yet given: phrase, start position, start offset, end offset.
+    /// Phrases begun and not yet ruled out.
+    partial: Vec<Partial>,
+    /// Keys found and not yet given: phrase, start position, start and end offsets.
     pending: Vec<(u32, usize, usize, usize)>,
-    /// The position of the last word read, and the phrases found ending there (so a phrase is
-    /// keyed once at a position even if its last word comes twice there).
-    ended_at: (usize, Vec<u32>),
     key: Token,
     on_key: bool,
 }
 
 impl KeyedStream<'_> {
-    /// Finds the phrases that the current token (a word with id `id`) ends.
-    fn ends(&mut self, id: u32) {
+    /// Carries on the phrases begun before the current token and begins those it starts.
+    /// Several tokens may share a position (a spinal range), so a phrase waiting for a word
+    /// at a position is kept until the tokens move past it.
+    fn read(&mut self) {
         let token = self.inner.token();
-        let (position, from, to) = (token.position, token.offset_from, token.offset_to);
-        let longest = self.phrases.longest;
-        while self.recent.front().is_some_and(|&(p, _, _)| p + longest <= position) {
-            self.recent.pop_front();
-        }
-        self.recent.push_back((position, id, from));
-        if self.ended_at.0 != position {
-            self.ended_at = (position, Vec::new());
-        }
-        for &phrase in &self.phrases.by_last[id as usize] {
-            let words = &self.phrases.words[phrase as usize];
-            let Some(start) = (position + 1).checked_sub(words.len()) else { continue };
-            let mut start_offset = from;
-            let all = words[..words.len() - 1].iter().enumerate().all(|(i, &w)| {
-                let found = self.recent.iter().find(|&&(p, word, _)| p == start + i && word == w);
-                if i == 0 {
-                    start_offset = found.map_or(from, |&(_, _, o)| o);
+        let (word, position, from, to) = (token.text.as_str(), token.position, token.offset_from, token.offset_to);
+        let texts = &self.phrases.texts;
+        self.partial.retain(|p| p.at >= position);
+        let mut i = 0;
+        while i < self.partial.len() {
+            let p = self.partial[i];
+            i += 1;
+            let words = &texts[p.phrase as usize].0;
+            if p.at != position || words[p.next] != word {
+                continue;
+            }
+            if p.next + 1 == words.len() {
+                if !self.pending.contains(&(p.phrase, p.start, p.from, to)) {
+                    self.pending.push((p.phrase, p.start, p.from, to));
                 }
-                found.is_some()
-            });
-            if all && !self.ended_at.1.contains(&phrase) {
-                self.ended_at.1.push(phrase);
-                self.pending.push((phrase, start, start_offset, to));
+            } else {
+                let on = Partial { next: p.next + 1, at: position + 1, ..p };
+                if !self.partial.contains(&on) {
+                    self.partial.push(on);
+                }
+            }
+        }
+        for &phrase in self.phrases.starting(word) {
+            let begun = Partial { phrase, next: 1, at: position + 1, start: position, from };
+            if !self.partial.contains(&begun) {
+                self.partial.push(begun);
             }
         }
     }
@@ -234,9 +255,7 @@ impl TokenStream for KeyedStream<'_> {
         if !self.inner.advance() {
             return false;
         }
-        if let Some(&id) = self.phrases.ids.get(self.inner.token().text.as_str()) {
-            self.ends(id);
-        }
+        self.read();
         true
     }
 
