@@ -74,6 +74,9 @@ pub fn documents_of_file(
     let common = |doc: &mut TantivyDocument, item_no: u64| {
         if let Some(c) = &letter.case_number {
             doc.add_text(f.case_number, c);
+            if let Some(order) = crate::schema::case_order(c) {
+                doc.add_u64(f.case_order, order);
+            }
         }
         doc.add_u64(f.item_no, item_no);
         doc.add_u64(f.item_count, letter.items.len() as u64);

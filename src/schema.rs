@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::RAW_TOKENIZER_NAME;
 
 /// Bumped whenever a field, an option or an analyzer changes.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 pub const CASE_NUMBER: &str = "case_number";
 pub const ITEM_NO: &str = "item_no";
@@ -48,6 +48,7 @@ pub const YEAR: &str = "year";
 pub const FILE_SIZE: &str = "file_size";
 pub const FILE_MTIME: &str = "file_mtime";
 pub const CONTENT_HASH: &str = "content_hash";
+pub const CASE_ORDER: &str = "case_order";
 
 /// `outcome` value of the document that stands for a letter with no readable item.
 pub const NO_ITEM_OUTCOME: &str = "none";
@@ -85,6 +86,7 @@ pub struct Fields {
     pub file_size: Field,
     pub file_mtime: Field,
     pub content_hash: Field,
+    pub case_order: Field,
 }
 
 /// The fields a plain word searches, with their boosts: the item and the diagnosis count
@@ -107,6 +109,27 @@ fn searchable(analyzer: &str) -> TextOptions {
 /// Searchable and stored text.
 fn prose(analyzer: &str) -> TextOptions {
     searchable(analyzer).set_stored()
+}
+
+/// A case number's place among case numbers, as a number: each char a digit of base 38
+/// (`-`, `0`-`9`, `A`-`Z` in byte order, 0 for no char), twelve chars in all, so numbers
+/// compare as the strings do. None for a case number with another char or over 12 chars.
+pub fn case_order(case: &str) -> Option<u64> {
+    if case.len() > 12 {
+        return None;
+    }
+    let mut order = 0u64;
+    for i in 0..12 {
+        let digit = match case.as_bytes().get(i) {
+            None => 0,
+            Some(b'-') => 1,
+            Some(&c @ b'0'..=b'9') => 2 + u64::from(c - b'0'),
+            Some(&c @ b'A'..=b'Z') => 12 + u64::from(c - b'A'),
+            Some(_) => return None,
+        };
+        order = order * 38 + digit;
+    }
+    Some(order)
 }
 
 /// Builds the schema and its resolved fields.
@@ -151,6 +174,8 @@ pub fn build() -> (Schema, Fields) {
         file_size: b.add_u64_field(FILE_SIZE, STORED | FAST),
         file_mtime: b.add_u64_field(FILE_MTIME, STORED | FAST),
         content_hash: b.add_text_field(CONTENT_HASH, STRING | STORED | FAST),
+        // Equal scores are ordered by case number: as a number, without reading a dictionary.
+        case_order: b.add_u64_field(CASE_ORDER, FAST),
     };
     (b.build(), fields)
 }
@@ -168,6 +193,39 @@ mod tests {
             now, PHRASES_FINGERPRINT,
             "the vocabulary's names of several words changed: bump SCHEMA_VERSION, then set PHRASES_FINGERPRINT to {now}"
         );
+    }
+
+    #[test]
+    fn case_orders_compare_as_case_numbers_do() {
+        let cases = [
+            "",
+            "-",
+            "0",
+            "CM16",
+            "CM16-",
+            "CM16-0",
+            "CM16-0000001",
+            "CM16-0000010",
+            "CM16-1",
+            "CM16-9999999",
+            "CM17",
+            "CM9",
+            "CMZZ-ZZZZZZZ",
+            "ZZZZZZZZZZZZ",
+            "1",
+            "A",
+            "A-",
+            "A0",
+        ];
+        for a in cases {
+            for b in cases {
+                let (x, y) = (super::case_order(a).unwrap(), super::case_order(b).unwrap());
+                assert_eq!(x.cmp(&y), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+        for other in ["cm16-0000001", "CM16-00000011", "CM16 0000001", "CM16/0000001", "CM16-000000\u{e9}"] {
+            assert_eq!(super::case_order(other), None, "{other}");
+        }
     }
 
     #[test]

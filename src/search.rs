@@ -417,6 +417,7 @@ fn first_in_order(
     let segments = searcher.segment_readers();
     // Opened at the first tie.
     let mut columns = Vec::new();
+    let mut orders = Vec::new();
     docs.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out = Vec::with_capacity(need.min(docs.len()));
     let mut i = 0;
@@ -434,7 +435,13 @@ fn first_in_order(
             for segment in segments {
                 let ff = segment.fast_fields();
                 columns.push((ff.str(schema::CASE_NUMBER)?, ff.u64(schema::ITEM_NO).ok(), ff.str(schema::PATH)?));
+                orders.push(ff.u64(schema::CASE_ORDER).ok());
             }
+        }
+        if let Some(first) = by_case_order(&columns, &orders, &docs[i..j], wanted)? {
+            out.extend(first.into_iter().map(|a| (score, a)));
+            i = j;
+            continue;
         }
         let mut lists: Vec<Vec<(Ords, DocAddress)>> = vec![Vec::new(); segments.len()];
         for (_, a) in &docs[i..j] {
@@ -501,6 +508,63 @@ fn first_in_order(
         i = j;
     }
     Ok(out)
+}
+
+/// The first `wanted` of `tied` in case-number, item, path order, read from the case numbers'
+/// orders ([`schema::case_order`]) without naming them; none when some tied decision's case
+/// number has no order. Paths are named only where one case number and item are in two
+/// segments.
+fn by_case_order(
+    columns: &OrderColumns,
+    orders: &[Option<tantivy::columnar::Column<u64>>],
+    tied: &[(f32, DocAddress)],
+    wanted: usize,
+) -> Result<Option<Vec<DocAddress>>, SearchError> {
+    // (case order, item, segment, path ordinal) of each tied decision.
+    type Key = (Option<u64>, Option<u64>, u32, Option<u64>);
+    let mut keyed: Vec<(Key, DocAddress)> = Vec::with_capacity(tied.len());
+    for (_, a) in tied {
+        let (case, item, path) = &columns[a.segment_ord as usize];
+        let order = orders[a.segment_ord as usize].as_ref().and_then(|c| c.first(a.doc_id));
+        let named = case.as_ref().is_some_and(|c| c.term_ords(a.doc_id).next().is_some());
+        if named && order.is_none() {
+            return Ok(None);
+        }
+        let item = item.as_ref().and_then(|c| c.first(a.doc_id));
+        let path = path.as_ref().and_then(|c| c.term_ords(a.doc_id).next());
+        keyed.push(((order, item, a.segment_ord, path), *a));
+    }
+    let case_and_item = |k: &Key| (k.0, k.1);
+    if keyed.len() > wanted && wanted > 0 {
+        // The first `wanted` by case and item, and every other one equal to the last of them.
+        keyed.select_nth_unstable_by_key(wanted - 1, |(k, _)| case_and_item(k));
+        let last = case_and_item(&keyed[wanted - 1].0);
+        let (head, rest) = keyed.split_at(wanted);
+        let mut kept = head.to_vec();
+        kept.extend(rest.iter().filter(|(k, _)| case_and_item(k) == last));
+        keyed = kept;
+    }
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    let mut out = Vec::with_capacity(wanted.min(keyed.len()));
+    let mut i = 0;
+    while i < keyed.len() && out.len() < wanted {
+        let run = case_and_item(&keyed[i].0);
+        let j = i + keyed[i..].iter().take_while(|(k, _)| case_and_item(k) == run).count();
+        if keyed[i..j].iter().any(|(k, _)| k.2 != keyed[i].0 .2) {
+            // One case number and item in two segments: their paths' names choose.
+            let mut named = Vec::with_capacity(j - i);
+            for ((_, _, seg, path), a) in &keyed[i..j] {
+                named.push((name(&columns[*seg as usize].2, *path)?.unwrap_or_default(), *seg, *path, *a));
+            }
+            named.sort();
+            out.extend(named.into_iter().map(|(_, _, _, a)| a));
+        } else {
+            out.extend(keyed[i..j].iter().map(|(_, a)| *a));
+        }
+        i = j;
+    }
+    out.truncate(wanted);
+    Ok(Some(out))
 }
 
 /// Up to this many tied documents are merged naming each segment's head as it comes up; more
@@ -953,6 +1017,12 @@ mod tests {
 
     #[test]
     fn equal_scores_come_in_case_item_and_path_order_across_segments() {
+        // By the case numbers' orders, and (an index without them) by their names.
+        equal_scores_in_order(true);
+        equal_scores_in_order(false);
+    }
+
+    fn equal_scores_in_order(with_orders: bool) {
         // (case number, item, path) in three segments, out of order, with case numbers shared
         // across segments, items shared within a case, and one decision without a case number.
         let segments: [&[(Option<&str>, u64, &str)]; 3] = [
@@ -979,6 +1049,9 @@ mod tests {
                     doc.add_text(f.path, &path);
                     if let Some(c) = case {
                         doc.add_text(f.case_number, c);
+                        if with_orders {
+                            doc.add_u64(f.case_order, schema::case_order(c).unwrap());
+                        }
                     }
                     doc.add_u64(f.item_no, *item);
                     writer.add_document(doc).unwrap();
