@@ -578,7 +578,7 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
         if req.by == Some(Dimension::CitationBy) { (Dimension::CitationBy, None) } else { (req.rows, req.by) };
     let (pairs, group_totals, all) = searcher.search(&query, &Counter { keys, groups })?;
     let is_citation = matches!(req.rows, Dimension::Citation | Dimension::CitationBy);
-    let mut rows: Vec<Row> = pairs
+    let rows: Vec<Row> = pairs
         .into_iter()
         .filter(|((k, _), _)| !(is_citation && k.is_empty()))
         .map(|((key, group), t)| {
@@ -611,20 +611,19 @@ pub fn run(store: &Store, searcher: &Searcher, req: &Request) -> Result<Report, 
             }
         })
         .collect();
-    // Biggest keys first (by their decisions over all groups), then groups in order.
-    let mut key_size: HashMap<String, u64> = HashMap::new();
+    // Biggest keys first (by their decisions over all groups), then groups in order. Each
+    // row's key size is looked up once, not at every comparison.
+    let mut key_size: HashMap<String, u64, Quick> = HashMap::default();
     for r in &rows {
         *key_size.entry(r.key.clone()).or_default() += r.decisions;
     }
     let year_like = matches!(req.rows, Dimension::Year);
-    rows.sort_by(|a, b| {
-        let by_key = if year_like {
-            a.key.cmp(&b.key)
-        } else {
-            key_size[&b.key].cmp(&key_size[&a.key]).then_with(|| a.key.cmp(&b.key))
-        };
-        by_key.then_with(|| a.group.cmp(&b.group))
+    let mut sized: Vec<(u64, Row)> =
+        rows.into_iter().map(|r| (if year_like { 0 } else { key_size[&r.key] }, r)).collect();
+    sized.sort_by(|(size_a, a), (size_b, b)| {
+        size_b.cmp(size_a).then_with(|| a.key.cmp(&b.key)).then_with(|| a.group.cmp(&b.group))
     });
+    let mut rows: Vec<Row> = sized.into_iter().map(|(_, r)| r).collect();
     let mut more_rows = 0;
     if let Some(top) = req.top {
         let mut kept: Vec<String> = Vec::new();
