@@ -226,6 +226,23 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_key_is_never_a_near_word() {
+        // "acjoint" is two edits from the key of "AC joint" (its mark and a space).
+        let store = Store::in_ram();
+        let mut writer = store.writer(50 << 20).unwrap();
+        let mut doc = tantivy::TantivyDocument::default();
+        doc.add_text(store.fields.procedure, "AC joint injection");
+        writer.add_document(doc).unwrap();
+        writer.commit().unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let key = crate::phrases::Phrases::builtin().find("AC joint").unwrap().1.to_string();
+        let term = Term::from_field_text(store.fields.procedure, &key);
+        assert_eq!(searcher.doc_freq(&term).unwrap(), 1, "the key is in the index");
+        let near = near_stems(&store, &searcher, "acjoint");
+        assert!(near.iter().all(|(w, _)| !w.starts_with(crate::phrases::KEY_MARK)), "{near:?}");
+    }
+
+    #[test]
     fn a_word_is_replaced_whole() {
         assert_eq!(replaced("acupunture knee", "acupunture", "acupuncture"), "acupuncture knee");
         assert_eq!(replaced("kneex knee", "knee", "hip"), "kneex hip");
